@@ -1,0 +1,1 @@
+"""One module per agent: ``parse(payload) -> Action`` and ``render(decision, action) -> Reply``."""

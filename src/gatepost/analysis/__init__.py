@@ -1,0 +1,1 @@
+"""Enrichment: shell parsing, path and URL classification, secrets, risk flags."""

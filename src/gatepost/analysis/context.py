@@ -1,0 +1,13 @@
+"""The facts about the machine that enrichment needs, loaded once and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Environment:
+    home: str  # the user's home directory, absolute
+    gatepost_home: str  # GATEPOST_HOME, absolute
+    repo_root: str = ""  # the repository work tree the agent acts in, when known
+    temp_dirs: tuple[str, ...] = ("/tmp", "/var/tmp", "/dev/shm")
