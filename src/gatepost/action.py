@@ -134,11 +134,15 @@ class SimpleCommand:
     assignments: tuple[str, ...] = ()  # leading NAME=value
     redirects: tuple[Redirect, ...] = ()
     paths: tuple[PathRef, ...] = ()  # arguments and redirect targets that are paths
-    urls: tuple[UrlRef, ...] = ()  # arguments that are URLs  # id of the pipeline it belongs to
+    urls: tuple[UrlRef, ...] = ()  # arguments that are URLs
+    pipeline: int = 0  # id of the pipeline it belongs to (1, 2, ...; 0 = not in a pipeline)
     stage: int = 0  # position within that pipeline (0 = first)
     stages: int = 1  # number of stages in that pipeline
     context: str = ""  # "", "substitution", "process-substitution", "eval", "heredoc"
     dynamic: bool = False  # program or args contain unresolved expansions ($VAR, $(...))
+    # index in CommandInfo.commands of the command whose words hold this substitution, or
+    # that feeds this heredoc body to a shell (-1 = none)
+    parent: int = -1
 
 
 @dataclass(frozen=True, slots=True)

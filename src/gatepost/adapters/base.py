@@ -31,3 +31,30 @@ class Adapter(Protocol):
     def parse(self, payload: dict[str, Any]) -> Action: ...
 
     def render(self, decision: Decision, action: Action | None) -> Reply: ...
+
+
+def reason_text(decision: Decision, *, can_ask: bool = True) -> str:
+    """The one human- and model-readable reason every adapter sends, naming the rule.
+
+    When the agent cannot ask a person (``can_ask`` False) an ask verdict is rendered as a
+    block, and the reason says that approval is required.
+    """
+    win = decision.winner
+    if win is None:
+        return decision.explanation or decision.error or "gatepost: no rule matched"
+    verdict = decision.verdict.value
+    lead = {
+        "block": "gatepost blocked this action",
+        "ask": "gatepost requires a person's approval for this action"
+        if can_ask
+        else "gatepost blocked this action: a person's approval is required and this agent "
+        "cannot ask for it",
+        "warn": "gatepost warning",
+        "pass": "gatepost",
+    }[verdict]
+    where = f"rule {win.rule_id} (pack {win.pack_id}@{win.pack_version}"
+    where += f", assignment {win.assignment_id} [{win.scope}], mode {win.mode.value})"
+    text = f"{lead}: {win.message} — {where}. Why: {win.explanation}"
+    if verdict == "block" or (verdict == "ask" and not can_ask):
+        text += " Do not retry this or work around it; tell the user what was blocked and why."
+    return text

@@ -1,0 +1,73 @@
+"""The ``gatepost`` command line. Each sub-command imports what it needs when it runs, so the
+start-up of the command stays cheap."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gatepost import __version__
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="gatepost",
+        description="Runtime security layer for AI coding agents.",
+    )
+    p.add_argument("--version", action="version", version=f"gatepost {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser(
+        "check",
+        help="decide one action: a shell command after --, or a normalized action as JSON",
+        description="Decide one action and print the decision with its explanation. Exit "
+        "status: 0 pass or warn, 1 ask or block, 2 bad input.",
+    )
+    c.add_argument("--action", metavar="FILE", help="normalized action as JSON ('-' for stdin)")
+    c.add_argument("--cwd", help="working directory for a command (default: current)")
+    c.add_argument("--json", action="store_true", help="print the decision as JSON")
+    c.add_argument("cmd", nargs=argparse.REMAINDER, help="-- COMMAND")
+
+    pol = sub.add_parser("policy", help="test and lint policy packs")
+    psub = pol.add_subparsers(dest="policy_command", metavar="SUBCOMMAND")
+    t = psub.add_parser("test", help="run every rule's test cases")
+    t.add_argument("paths", nargs="*", help="pack files or folders (default: the packs in force)")
+    t.add_argument("--json", action="store_true")
+    lint = psub.add_parser("lint", help="check pack and assignment files")
+    lint.add_argument("paths", nargs="*", help="pack files or folders (default: those in force)")
+    psub.add_parser("show", help="list packs, assignments and rules in force")
+
+    d = sub.add_parser("demo", help="replay a sample agent session through the decision path")
+    d.add_argument("--json", action="store_true", help="one decision per line as JSON")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command is None:
+        _parser().print_help()
+        return 2
+    from gatepost.errors import GatepostError
+
+    try:
+        if args.command == "check":
+            from gatepost.cli.check import run_check
+
+            return run_check(args)
+        if args.command == "policy":
+            from gatepost.cli.policy import run_policy
+
+            return run_policy(args)
+        if args.command == "demo":
+            from gatepost.cli.demo import run_demo
+
+            return run_demo(args)
+    except GatepostError as exc:
+        print(f"gatepost: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

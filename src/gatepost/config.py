@@ -1,0 +1,89 @@
+"""Configuration: loaded once into a typed object at the edge, then passed in.
+
+Layout under ``GATEPOST_HOME`` (default ``~/.gatepost``)::
+
+    config.yaml          optional settings (see Config)
+    packs/*.yaml         local packs, added to the shipped ones
+    assignments.yaml     optional; without it every pack is enforced organization-wide
+    events.db            the local event store (SQLite)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gatepost.errors import ConfigError
+
+SHIPPED_PACKS = Path(__file__).parent / "packs"
+_KEYS = {"shipped_packs", "identity", "groups", "fail_mode", "deadline_ms", "store"}
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    home: Path  # GATEPOST_HOME
+    user_home: Path
+    shipped_packs: bool = True
+    identity: str = ""  # configured user identity, e.g. an email
+    groups: tuple[str, ...] = ()
+    fail_mode: str = ""  # "", "open" or "closed": overrides the per-pack default when set
+    deadline_ms: int = 800
+    store: str = ""  # store URL; default sqlite under home
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def packs_dir(self) -> Path:
+        return self.home / "packs"
+
+    @property
+    def assignments_file(self) -> Path:
+        return self.home / "assignments.yaml"
+
+    @property
+    def store_url(self) -> str:
+        return self.store or f"sqlite:///{self.home / 'events.db'}"
+
+    def pack_files(self) -> list[Path]:
+        files: list[Path] = []
+        if self.shipped_packs:
+            files.extend(sorted(SHIPPED_PACKS.glob("*.yaml")))
+        if self.packs_dir.is_dir():
+            files.extend(sorted(self.packs_dir.glob("*.yaml")))
+        return files
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    env = os.environ if environ is None else environ
+    user_home = Path(env.get("HOME") or os.path.expanduser("~"))
+    home = Path(env.get("GATEPOST_HOME") or user_home / ".gatepost").expanduser()
+    settings: dict[str, Any] = {}
+    cfg_file = home / "config.yaml"
+    if cfg_file.is_file():
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(cfg_file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{cfg_file}: {exc}") from None
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"{cfg_file}: must be a mapping")
+        unknown = set(loaded) - _KEYS
+        if unknown:
+            raise ConfigError(f"{cfg_file}: unknown setting(s) {', '.join(sorted(unknown))}")
+        settings = loaded
+    fail_mode = str(settings.get("fail_mode", ""))
+    if fail_mode not in ("", "open", "closed"):
+        raise ConfigError(f"{cfg_file}: fail_mode must be 'open' or 'closed'")
+    return Config(
+        home=home,
+        user_home=user_home,
+        shipped_packs=bool(settings.get("shipped_packs", True)),
+        identity=str(settings.get("identity", "")),
+        groups=tuple(str(g) for g in settings.get("groups", ()) or ()),
+        fail_mode=fail_mode,
+        deadline_ms=int(settings.get("deadline_ms", 800)),
+        store=str(settings.get("store", "")),
+    )

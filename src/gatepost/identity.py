@@ -1,0 +1,143 @@
+"""Binding an action to stable identities: user, groups, host, repository.
+
+The repository is read from its files (``.git/config``, ``.git/HEAD``), never by starting
+``git``, so it costs a few small reads on the hot path. The parsing is pure; only
+``discover_repository`` and ``bind`` touch the file system.
+"""
+
+from __future__ import annotations
+
+import configparser
+import getpass
+import hashlib
+import os
+import re
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+from gatepost.action import Action, Actor, Host, Repository, User
+from gatepost.config import Config
+
+_SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^:/]+):(.+)$")
+
+
+def normalize_remote(url: str) -> str:
+    """``git@github.com:acme/api.git`` and ``https://u@github.com/acme/api`` -> ``github.com/acme/api``."""
+    url = url.strip()
+    if not url:
+        return ""
+    if "://" in url:
+        rest = url.split("://", 1)[1]
+        host_part, _, path = rest.partition("/")
+        host = host_part.rsplit("@", 1)[-1].split(":", 1)[0]
+    else:
+        m = _SCP_LIKE.match(url)
+        if not m:
+            return url.removesuffix(".git").rstrip("/")
+        host, path = m.group(1), m.group(2)
+    path = path.strip("/").removesuffix(".git")
+    return f"{host.lower()}/{path}" if path else host.lower()
+
+
+def parse_git_config_remote(text: str) -> str:
+    """The ``origin`` remote URL (or the first remote's) from a git config file's text."""
+    parser = configparser.RawConfigParser(strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return ""
+    remotes = [s for s in parser.sections() if s.startswith("remote ")]
+    remotes.sort(key=lambda s: s != 'remote "origin"')
+    for section in remotes:
+        url = parser.get(section, "url", fallback="")
+        if url:
+            return url
+    return ""
+
+
+def parse_head(text: str) -> str:
+    text = text.strip()
+    if text.startswith("ref:"):
+        return text[4:].strip().removeprefix("refs/heads/")
+    return text[:12]  # detached: the commit, shortened
+
+
+def find_repo_root(start: str) -> tuple[str, Path | None]:
+    """(work tree root, git dir) of the repository containing ``start``; ("", None) if none."""
+    path = Path(start)
+    for candidate in (path, *path.parents):
+        dot_git = candidate / ".git"
+        try:
+            if dot_git.is_dir():
+                return str(candidate), dot_git
+            if dot_git.is_file():  # worktree or submodule: "gitdir: PATH"
+                text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+                if text.startswith("gitdir:"):
+                    gitdir = Path(text[7:].strip())
+                    if not gitdir.is_absolute():
+                        gitdir = (candidate / gitdir).resolve()
+                    return str(candidate), gitdir
+        except OSError:
+            continue
+    return "", None
+
+
+def discover_repository(cwd: str) -> Repository:
+    root, gitdir = find_repo_root(cwd)
+    if gitdir is None:
+        return Repository()
+    remote = branch = ""
+    try:
+        branch = parse_head((gitdir / "HEAD").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        pass
+    config_dir = gitdir
+    commondir = gitdir / "commondir"  # worktrees keep their config in the main git dir
+    try:
+        if commondir.is_file():
+            config_dir = (gitdir / commondir.read_text().strip()).resolve()
+        remote = parse_git_config_remote(
+            (config_dir / "config").read_text(encoding="utf-8", errors="replace")
+        )
+    except OSError:
+        pass
+    return Repository(remote=normalize_remote(remote), root=root, branch=branch)
+
+
+def host_identity() -> Host:
+    """A stable host id: the machine id when the OS has one, else a hash of the host name."""
+    name = socket.gethostname()
+    for f in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
+        try:
+            mid = Path(f).read_text().strip()
+        except OSError:
+            continue
+        if mid:
+            return Host(id=hashlib.sha256(mid.encode()).hexdigest()[:16], name=name)
+    return Host(id=hashlib.sha256(name.encode()).hexdigest()[:16], name=name)
+
+
+def user_identity(config: Config) -> User:
+    try:
+        account = getpass.getuser()
+    except (KeyError, OSError):
+        account = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    return User(id=config.identity or account, name=account, os_account=account)
+
+
+def bind(action: Action, config: Config, cwd: str) -> Action:
+    """Fill the actor's user, groups, host and repository (what the adapter left empty)."""
+    actor = action.actor
+    repo = actor.repository if actor.repository.root else discover_repository(cwd)
+    bound = Actor(
+        user=actor.user if actor.user.id else user_identity(config),
+        groups=actor.groups or config.groups,
+        host=actor.host if actor.host.id else host_identity(),
+        repository=repo,
+        agent=actor.agent,
+        session=actor.session,
+        parent_id=actor.parent_id,
+        tool_call_id=actor.tool_call_id,
+    )
+    return replace(action, actor=bound)

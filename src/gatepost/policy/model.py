@@ -1,0 +1,96 @@
+"""Policy as data: packs, rules, waivers, assignments (DESIGN §3).
+
+These are the validated, loaded forms. Conditions stay as checked plain data here; the
+compiler turns them into matchers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from gatepost.action import Mode, Verdict
+
+SEVERITIES = ("info", "low", "medium", "high", "critical")
+SCOPE_TYPES = ("org", "group", "user", "host", "repo", "agent")
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTests:
+    match: tuple[Any, ...] = ()  # cases that must match
+    no_match: tuple[Any, ...] = ()  # cases that must not match
+
+
+@dataclass(frozen=True, slots=True)
+class Exception_:
+    """A permanent carve-out of a rule, part of the rule as written."""
+
+    when: dict[str, Any]
+    reason: str
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str  # stable, "pack-id/rule-id"
+    title: str
+    severity: str
+    verdict: Verdict
+    message: str
+    when: dict[str, Any]
+    exceptions: tuple[Exception_, ...] = ()
+    tests: RuleTests = field(default_factory=RuleTests)
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A time-limited exemption granted by the owner of the rules it covers."""
+
+    id: str
+    rules: tuple[str, ...]  # rule ids, "*" globs allowed ("pack/*")
+    reason: str
+    expires: str  # RFC 3339; a waiver applies only while the action's time is before it
+    when: dict[str, Any] = field(default_factory=dict)  # optional narrowing condition
+    owner: str = ""  # pack id or assignment id
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    id: str
+    version: str
+    title: str
+    rules: tuple[Rule, ...]
+    description: str = ""
+    lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    conditions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    waivers: tuple[Waiver, ...] = ()
+    fail_mode: str = ""  # "open" | "closed" | "" (closed under enforce, open otherwise)
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    type: str  # one of SCOPE_TYPES
+    value: str = ""  # empty for org
+
+    def __str__(self) -> str:
+        return self.type if self.type == "org" else f"{self.type}:{self.value}"
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    id: str
+    pack: str
+    scope: Scope
+    mode: Mode
+    waivers: tuple[Waiver, ...] = ()
+    line: int = 0
+    file: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySet:
+    packs: tuple[Pack, ...]
+    assignments: tuple[Assignment, ...]
