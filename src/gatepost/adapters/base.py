@@ -54,7 +54,8 @@ def reason_text(decision: Decision, *, can_ask: bool = True) -> str:
     }[verdict]
     where = f"rule {win.rule_id} (pack {win.pack_id}@{win.pack_version}"
     where += f", assignment {win.assignment_id} [{win.scope}], mode {win.mode.value})"
-    text = f"{lead}: {win.message} — {where}. Why: {win.explanation}"
+    why = win.explanation.rstrip(".")
+    text = f"{lead}: {win.message.rstrip('.')}. {where}. Why: {why}."
     if verdict == "block" or (verdict == "ask" and not can_ask):
         text += " Do not retry this or work around it; tell the user what was blocked and why."
     return text
