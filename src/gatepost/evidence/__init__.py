@@ -1,0 +1,1 @@
+"""Evidence: redaction, retention, role views, the stored Event and its hash chain."""
