@@ -7,13 +7,13 @@ JSON without loss (see :mod:`gatepost.codec`). No agent's dialect appears in the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 SCHEMA_VERSION = 1
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What the agent is about to do."""
 
     COMMAND = "command"
@@ -27,7 +27,7 @@ class Kind(str, Enum):
     OTHER = "other"
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     """Least to most strict: pass < warn < ask < block."""
 
     PASS = "pass"
@@ -52,7 +52,7 @@ def strictest(*verdicts: Verdict) -> Verdict:
     return best
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     """Enforcement mode of an assignment."""
 
     AUDIT = "audit"  # record what would have happened, enforce nothing

@@ -80,7 +80,7 @@ def _convert(tp: Any, data: Any, where: str) -> Any:
             raise PayloadError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
         kwargs = {k: _convert(hints[k], v, f"{where}.{k}") for k, v in data.items()}
         try:
-            return tp(**kwargs)
+            return typing.cast(Any, tp)(**kwargs)
         except TypeError as exc:
             raise PayloadError(f"{where}: {exc}") from None
     if origin is tuple:

@@ -8,6 +8,7 @@ The repository is read from its files (``.git/config``, ``.git/HEAD``), never by
 from __future__ import annotations
 
 import configparser
+import contextlib
 import getpass
 import hashlib
 import os
@@ -23,7 +24,7 @@ _SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^:/]+):(.+)$")
 
 
 def normalize_remote(url: str) -> str:
-    """``git@github.com:acme/api.git`` and ``https://u@github.com/acme/api`` -> ``github.com/acme/api``."""
+    """The remote as host/path: ``git@github.com:acme/api.git`` -> ``github.com/acme/api``."""
     url = url.strip()
     if not url:
         return ""
@@ -88,10 +89,8 @@ def discover_repository(cwd: str) -> Repository:
     if gitdir is None:
         return Repository()
     remote = branch = ""
-    try:
+    with contextlib.suppress(OSError):
         branch = parse_head((gitdir / "HEAD").read_text(encoding="utf-8", errors="replace"))
-    except OSError:
-        pass
     config_dir = gitdir
     commondir = gitdir / "commondir"  # worktrees keep their config in the main git dir
     try:

@@ -45,13 +45,36 @@ rules:
 """
 
 
-def _match(rule: str, pack: str, version: str, title: str, severity: str, rule_verdict: Verdict,
-           verdict: Verdict, assignment: str, scope: str, mode: Mode, message: str,
-           explanation: str, waiver: WaiverUse | None = None) -> Match:
-    return Match(pack_id=pack, pack_version=version, rule_id=rule, title=title,
-                 severity=severity, rule_verdict=rule_verdict, verdict=verdict,
-                 assignment_id=assignment, scope=scope, mode=mode, message=message,
-                 explanation=explanation, waiver=waiver)
+def _match(
+    rule: str,
+    pack: str,
+    version: str,
+    title: str,
+    severity: str,
+    rule_verdict: Verdict,
+    verdict: Verdict,
+    assignment: str,
+    scope: str,
+    mode: Mode,
+    message: str,
+    explanation: str,
+    waiver: WaiverUse | None = None,
+) -> Match:
+    return Match(
+        pack_id=pack,
+        pack_version=version,
+        rule_id=rule,
+        title=title,
+        severity=severity,
+        rule_verdict=rule_verdict,
+        verdict=verdict,
+        assignment_id=assignment,
+        scope=scope,
+        mode=mode,
+        message=message,
+        explanation=explanation,
+        waiver=waiver,
+    )
 
 
 def test_strictest_verdict_wins_and_decision_names_everything(tmp_path: Path) -> None:
@@ -63,13 +86,48 @@ def test_strictest_verdict_wins_and_decision_names_everything(tmp_path: Path) ->
         "  - {id: eng-b, pack: pb, scope: 'group:eng', mode: enforce}\n",
     )
     decision = evaluate(policy, command_action("rm", "-rf", "/", groups=("eng",)))
-    block = _match("pa/rm-root", "pa", "1", "rm of root", "critical", Verdict.BLOCK,
-                   Verdict.BLOCK, "org-a", "org", Mode.ENFORCE, "denied",
-                   "runs `rm -rf /`: argument '/'")
-    warn = _match("pa/any-rm", "pa", "1", "any rm", "low", Verdict.WARN, Verdict.WARN, "org-a",
-                  "org", Mode.ENFORCE, "careful", "runs `rm -rf /`")
-    ask = _match("pb/ask-rm", "pb", "3", "rm needs approval", "high", Verdict.ASK, Verdict.ASK,
-                 "eng-b", "group:eng", Mode.ENFORCE, "approve", "runs `rm -rf /`")
+    block = _match(
+        "pa/rm-root",
+        "pa",
+        "1",
+        "rm of root",
+        "critical",
+        Verdict.BLOCK,
+        Verdict.BLOCK,
+        "org-a",
+        "org",
+        Mode.ENFORCE,
+        "denied",
+        "runs `rm -rf /`: argument '/'",
+    )
+    warn = _match(
+        "pa/any-rm",
+        "pa",
+        "1",
+        "any rm",
+        "low",
+        Verdict.WARN,
+        Verdict.WARN,
+        "org-a",
+        "org",
+        Mode.ENFORCE,
+        "careful",
+        "runs `rm -rf /`",
+    )
+    ask = _match(
+        "pb/ask-rm",
+        "pb",
+        "3",
+        "rm needs approval",
+        "high",
+        Verdict.ASK,
+        Verdict.ASK,
+        "eng-b",
+        "group:eng",
+        Mode.ENFORCE,
+        "approve",
+        "runs `rm -rf /`",
+    )
     assert decision == Decision(
         verdict=Verdict.BLOCK,
         winner=block,
@@ -82,7 +140,8 @@ def test_strictest_verdict_wins_and_decision_names_everything(tmp_path: Path) ->
 
 def test_audit_records_would_block_and_enforces_nothing(tmp_path: Path) -> None:
     policy = policy_from(
-        tmp_path, [pack_from(tmp_path, PACK_A)],
+        tmp_path,
+        [pack_from(tmp_path, PACK_A)],
         "assignments:\n  - {id: learn, pack: pa, scope: org, mode: audit}\n",
     )
     decision = evaluate(policy, command_action("rm", "-rf", "/"))
@@ -96,7 +155,8 @@ def test_audit_records_would_block_and_enforces_nothing(tmp_path: Path) -> None:
 
 def test_warn_mode_caps_at_warn(tmp_path: Path) -> None:
     policy = policy_from(
-        tmp_path, [pack_from(tmp_path, PACK_A)],
+        tmp_path,
+        [pack_from(tmp_path, PACK_A)],
         "assignments:\n  - {id: soft, pack: pa, scope: org, mode: warn}\n",
     )
     assert evaluate(policy, command_action("rm", "-rf", "/")).verdict == Verdict.WARN
@@ -104,12 +164,12 @@ def test_warn_mode_caps_at_warn(tmp_path: Path) -> None:
 
 def test_exception_suppresses_only_its_rule(tmp_path: Path) -> None:
     policy = policy_from(
-        tmp_path, [pack_from(tmp_path, PACK_A)],
+        tmp_path,
+        [pack_from(tmp_path, PACK_A)],
         "assignments:\n  - {id: org, pack: pa, scope: org, mode: enforce}\n",
     )
     assert evaluate(policy, command_action("rm", "/tmp/x")).matches == ()
-    assert [m.rule_id for m in evaluate(policy, command_action("rm", "x")).matches] == [
-        "pa/any-rm"]
+    assert [m.rule_id for m in evaluate(policy, command_action("rm", "x")).matches] == ["pa/any-rm"]
 
 
 WAIVED = """\
@@ -131,8 +191,12 @@ def test_waiver_applies_only_before_expiry_and_only_to_its_owner(tmp_path: Path)
     policy = policy_from(tmp_path, [pack_from(tmp_path, PACK_A)], WAIVED)
     before = evaluate(policy, command_action("rm", "/", time="2026-06-30T23:59:59Z"))
     waived = [m for m in before.matches if m.assignment_id == "org" and m.rule_id == "pa/rm-root"]
-    assert waived[0].waiver == WaiverUse(waiver_id="w-migrate", reason="disk migration INC-42",
-                                         expires="2026-07-01T00:00:00Z", owner="org")
+    assert waived[0].waiver == WaiverUse(
+        waiver_id="w-migrate",
+        reason="disk migration INC-42",
+        expires="2026-07-01T00:00:00Z",
+        owner="org",
+    )
     assert waived[0].verdict == Verdict.PASS
     # the other assignment of the same pack is not the waiver's owner: still blocks
     assert before.verdict == Verdict.BLOCK
@@ -168,7 +232,8 @@ def test_waiver_needs_a_time(tmp_path: Path) -> None:
 )
 def test_scopes(tmp_path: Path, scope: str, covered: bool) -> None:
     policy = policy_from(
-        tmp_path, [pack_from(tmp_path, PACK_A)],
+        tmp_path,
+        [pack_from(tmp_path, PACK_A)],
         f"assignments:\n  - {{id: x, pack: pa, scope: {scope}, mode: enforce}}\n",
     )
     decision = evaluate(policy, command_action("rm", "/", groups=("eng",)))
@@ -178,4 +243,5 @@ def test_scopes(tmp_path: Path, scope: str, covered: bool) -> None:
 def test_no_assignment_no_policy(tmp_path: Path) -> None:
     policy = policy_from(tmp_path, [pack_from(tmp_path, PACK_A)], "assignments: []\n")
     assert evaluate(policy, command_action("rm", "/")) == Decision(
-        explanation="no policy applies to this actor", policy_revision=policy.revision)
+        explanation="no policy applies to this actor", policy_revision=policy.revision
+    )

@@ -86,18 +86,48 @@ def test_good_pack_loads_into_whole_model(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "line", "rule_id", "message"),
     [
-        ("verdict: block", "verdict: deny", 11, "demo/no-shell",
-         "verdict must be one of pass, warn, ask, block"),
-        ("severity: high", "severity: urgent", 10, "demo/no-shell",
-         "severity must be one of info, low, medium, high, critical"),
-        ("program: $shells", "program: $shellz", 14, "demo/no-shell",
-         "'program' refers to unknown list '$shellz'"),
-        ("command: {program: $shells}", "comand: {program: $shells}", 14, "demo/no-shell",
-         "unknown condition 'comand' in when"),
-        ("    message: Shells are not allowed.\n", "", 8, "demo/no-shell",
-         "missing required field 'message'"),
-        ('expires: "2026-12-31T00:00:00Z"', 'expires: "next week"', 25, "",
-         "expires must be an RFC 3339 time with its zone"),
+        (
+            "verdict: block",
+            "verdict: deny",
+            11,
+            "demo/no-shell",
+            "verdict must be one of pass, warn, ask, block",
+        ),
+        (
+            "severity: high",
+            "severity: urgent",
+            10,
+            "demo/no-shell",
+            "severity must be one of info, low, medium, high, critical",
+        ),
+        (
+            "program: $shells",
+            "program: $shellz",
+            14,
+            "demo/no-shell",
+            "'program' refers to unknown list '$shellz'",
+        ),
+        (
+            "command: {program: $shells}",
+            "comand: {program: $shells}",
+            14,
+            "demo/no-shell",
+            "unknown condition 'comand' in when",
+        ),
+        (
+            "    message: Shells are not allowed.\n",
+            "",
+            8,
+            "demo/no-shell",
+            "missing required field 'message'",
+        ),
+        (
+            'expires: "2026-12-31T00:00:00Z"',
+            'expires: "next week"',
+            25,
+            "",
+            "expires must be an RFC 3339 time with its zone",
+        ),
         ("  shells: [sh, bash]", "  shells: [sh, bash\n", 6, "", "invalid YAML"),
     ],
 )
@@ -121,7 +151,10 @@ def test_unknown_flag_is_refused(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
         load_pack(f)
     assert (info.value.line, info.value.rule_id, info.value.message) == (
-        14, "demo/no-shell", "unknown risk flag(s) pipes_to_shell")
+        14,
+        "demo/no-shell",
+        "unknown risk flag(s) pipes_to_shell",
+    )
 
 
 def test_duplicate_keys_and_rule_ids_are_refused(tmp_path: Path) -> None:
@@ -129,7 +162,7 @@ def test_duplicate_keys_and_rule_ids_are_refused(tmp_path: Path) -> None:
     f.write_text(GOOD.replace("    severity: high\n", "    severity: high\n    severity: low\n"))
     with pytest.raises(PolicyError, match="duplicate key 'severity'"):
         load_pack(f)
-    rule = GOOD[GOOD.index("  - id: no-shell"): GOOD.index("waivers:")]
+    rule = GOOD[GOOD.index("  - id: no-shell") : GOOD.index("waivers:")]
     f.write_text(GOOD.replace("waivers:", rule + "waivers:", 1))
     with pytest.raises(PolicyError) as info:
         load_pack(f)
@@ -144,10 +177,15 @@ def test_assignments_load_and_reject_bad_scope(tmp_path: Path) -> None:
         "  - id: a2\n    pack: demo\n    scope: group:platform\n    mode: enforce\n"
     )
     assert load_assignments(f) == (
-        Assignment(id="a1", pack="demo", scope=Scope("org"), mode=Mode.AUDIT, line=2,
-                   file=str(f)),
-        Assignment(id="a2", pack="demo", scope=Scope("group", "platform"), mode=Mode.ENFORCE,
-                   line=3, file=str(f)),
+        Assignment(id="a1", pack="demo", scope=Scope("org"), mode=Mode.AUDIT, line=2, file=str(f)),
+        Assignment(
+            id="a2",
+            pack="demo",
+            scope=Scope("group", "platform"),
+            mode=Mode.ENFORCE,
+            line=3,
+            file=str(f),
+        ),
     )
     f.write_text("assignments:\n  - {id: a1, pack: demo, scope: 'team:x', mode: audit}\n")
     with pytest.raises(PolicyError) as info:

@@ -38,13 +38,28 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument("paths", nargs="*", help="pack files or folders (default: those in force)")
     psub.add_parser("show", help="list packs, assignments and rules in force")
 
+    sub.add_parser("hook", help="answer one agent hook event: gatepost hook AGENT < payload")
+
+    dm = sub.add_parser(
+        "daemon",
+        help="run the resident process hooks talk to (Unix socket, "
+        "and HTTP on loopback for Claude Code http hooks)",
+    )
+    dm.add_argument("--http-port", type=int, default=8787, help="loopback port (default 8787)")
+    dm.add_argument("--no-http", action="store_true", help="serve the Unix socket only")
+
     d = sub.add_parser("demo", help="replay a sample agent session through the decision path")
     d.add_argument("--json", action="store_true", help="one decision per line as JSON")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["hook"]:  # the hot path: no argument parser, no other imports
+        from gatepost.cli.hookmain import main as hook_main
+
+        return hook_main(arguments[1:])
+    args = _parser().parse_args(arguments)
     if args.command is None:
         _parser().print_help()
         return 2
@@ -59,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gatepost.cli.policy import run_policy
 
             return run_policy(args)
+        if args.command == "daemon":
+            return _daemon(args)
         if args.command == "demo":
             from gatepost.cli.demo import run_demo
 
@@ -67,6 +84,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"gatepost: {exc}", file=sys.stderr)
         return 2
     return 2
+
+
+def _daemon(args: argparse.Namespace) -> int:
+    import os
+    import signal
+    from pathlib import Path
+
+    from gatepost.cli.hookmain import socket_path
+    from gatepost.daemon import serve
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    path = Path(socket_path(os.environ))
+    print(
+        f"gatepost daemon: socket {path}"
+        + ("" if args.no_http else f", http://127.0.0.1:{args.http_port}/hook/<agent>"),
+        file=sys.stderr,
+    )
+    serve(path, None if args.no_http else args.http_port)
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

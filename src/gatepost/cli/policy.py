@@ -79,8 +79,13 @@ def _lint(args: argparse.Namespace) -> int:
             ids = {p.id for p in packs}
             for a in load_assignments(config.assignments_file):
                 if a.pack not in ids:
-                    errors.append(PolicyError(f"assignment {a.id!r} names unknown pack {a.pack!r}",
-                                              file=a.file, line=a.line))
+                    errors.append(
+                        PolicyError(
+                            f"assignment {a.id!r} names unknown pack {a.pack!r}",
+                            file=a.file,
+                            line=a.line,
+                        )
+                    )
         except PolicyError as exc:
             errors.append(exc)
     for e in errors:
@@ -88,8 +93,14 @@ def _lint(args: argparse.Namespace) -> int:
     for p in packs:
         for r in p.rules:
             if not r.tests.match or not r.tests.no_match:
-                errors.append(PolicyError("rule lacks match or no_match test cases",
-                                          file=p.file, line=r.line, rule_id=r.id))
+                errors.append(
+                    PolicyError(
+                        "rule lacks match or no_match test cases",
+                        file=p.file,
+                        line=r.line,
+                        rule_id=r.id,
+                    )
+                )
                 print(f"error: {errors[-1]}")
     print(f"{len(files)} files, {sum(len(p.rules) for p in packs)} rules, {len(errors)} problems")
     return 1 if errors else 0

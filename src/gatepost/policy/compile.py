@@ -170,14 +170,9 @@ def compile_policy(policy: PolicySet) -> CompiledPolicy:
         assignments=policy.assignments,
         by_kind=MappingProxyType({k: tuple(v) for k, v in generic.items()}),
         by_program=MappingProxyType(
-            {
-                k: MappingProxyType({p: tuple(rs) for p, rs in v.items()})
-                for k, v in indexed.items()
-            }
+            {k: MappingProxyType({p: tuple(rs) for p, rs in v.items()}) for k, v in indexed.items()}
         ),
-        pack_waivers=MappingProxyType(
-            {p.id: _compile_waivers(p.waivers, p) for p in policy.packs}
-        ),
+        pack_waivers=MappingProxyType({p.id: _compile_waivers(p.waivers, p) for p in policy.packs}),
         assignment_waivers=MappingProxyType(
             {a.id: _compile_waivers(a.waivers, packs.get(a.pack)) for a in policy.assignments}
         ),

@@ -9,6 +9,7 @@ bring a regular expression or code of its own.
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -24,22 +25,58 @@ KINDS = frozenset(k.value for k in Kind)
 
 _LIST_KEYS: dict[str, set[str]] = {
     "when": {
-        "kind", "flags_any", "flags_all", "flags_none", "agent_any", "event_any", "phase_any",
+        "kind",
+        "flags_any",
+        "flags_all",
+        "flags_none",
+        "agent_any",
+        "event_any",
+        "phase_any",
         "tool_any",
     },
     "command": {
-        "program", "subcommand", "options_any", "options_all", "options_none", "args_any",
-        "args_none", "argv_any", "wrappers_any", "context_any",
+        "program",
+        "subcommand",
+        "words_any",
+        "options_any",
+        "options_all",
+        "options_none",
+        "args_any",
+        "args_none",
+        "argv_any",
+        "wrappers_any",
+        "context_any",
     },
-    "path": {"classes_any", "classes_all", "classes_none", "access", "glob_any", "glob_none",
-             "name_any"},
-    "url": {"scheme_any", "host_any", "host_none", "ip_class_any", "classes_any", "port_any",
-            "path_glob_any"},
+    "path": {
+        "classes_any",
+        "classes_all",
+        "classes_none",
+        "access",
+        "glob_any",
+        "glob_none",
+        "name_any",
+    },
+    "url": {
+        "scheme_any",
+        "host_any",
+        "host_none",
+        "ip_class_any",
+        "classes_any",
+        "port_any",
+        "path_glob_any",
+    },
     "mcp": {"server_any", "tool_any", "tool_none"},
     "text": {"contains_any"},
 }
-_NESTED = {"command": "command", "path": "path", "url": "url", "mcp": "mcp", "content": "text",
-           "output": "text", "prompt": "text"}
+_NESTED = {
+    "command": "command",
+    "path": "path",
+    "url": "url",
+    "mcp": "mcp",
+    "content": "text",
+    "output": "text",
+    "prompt": "text",
+}
 _COMBINATORS = {"any", "all", "not", "use", "predicate"}
 _COMMAND_NESTED = {"paths": "path", "urls": "url"}
 _TEXT_CAP = 256 * 1024  # content beyond this is not searched (the analysis caps apply too)
@@ -55,8 +92,9 @@ def check_condition(
     return _check(cond, "when", lists, conditions, 0)
 
 
-def _check(cond: Any, level: str, lists: dict[str, tuple[str, ...]], conds: dict[str, Any],
-           depth: int) -> Problem:
+def _check(
+    cond: Any, level: str, lists: dict[str, tuple[str, ...]], conds: dict[str, Any], depth: int
+) -> Problem:
     if depth > 16:
         return cond, "conditions nest too deeply"
     if not isinstance(cond, dict) or not cond:
@@ -70,7 +108,10 @@ def _check(cond: Any, level: str, lists: dict[str, tuple[str, ...]], conds: dict
         allowed |= {"ignore_case"}
     for key, value in cond.items():
         if key not in allowed:
-            return cond, f"unknown condition {key!r} in {level} (allowed: {', '.join(sorted(allowed))})"
+            return (
+                cond,
+                f"unknown condition {key!r} in {level} (allowed: {', '.join(sorted(allowed))})",
+            )
         if key in _LIST_KEYS[level]:
             values = [value] if isinstance(value, (str, int)) else value
             if not isinstance(values, list) or not all(isinstance(v, (str, int)) for v in values):
@@ -190,8 +231,9 @@ def _all(parts: list[Matcher]) -> Matcher:
     return match_all
 
 
-def _compile_when_key(key: str, value: Any, lists: dict[str, tuple[str, ...]],
-                      conds: dict[str, dict[str, Any]]) -> Matcher:
+def _compile_when_key(
+    key: str, value: Any, lists: dict[str, tuple[str, ...]], conds: dict[str, dict[str, Any]]
+) -> Matcher:
     if key == "kind":
         kinds = frozenset(_expand(value, lists))
         return lambda f: "" if f.action.operation.kind.value in kinds else None
@@ -252,16 +294,28 @@ def _compile_when_key(key: str, value: Any, lists: dict[str, tuple[str, ...]],
     raise AssertionError(f"unchecked condition key {key!r}")  # pragma: no cover
 
 
+def _flag_text(names: frozenset[str], f: Facts) -> str:
+    text = f"risk flag{'s' if len(names) > 1 else ''} {', '.join(sorted(names))}"
+    command = f.action.operation.command
+    if command is not None:
+        raw = command.raw if len(command.raw) <= 120 else command.raw[:119] + "…"
+        return f"{text} in `{raw}`"
+    paths = f.action.operation.paths
+    if paths:
+        return f"{text} on {paths[0].path}"
+    return text
+
+
 def _flags(key: str, flags: frozenset[str]) -> Matcher:
     if key == "flags_any":
 
         def any_flag(f: Facts) -> str | None:
             hit = flags & f.flags
-            return "risk flags: " + ", ".join(sorted(hit)) if hit else None
+            return _flag_text(hit, f) if hit else None
 
         return any_flag
     if key == "flags_all":
-        return lambda f: "risk flags: " + ", ".join(sorted(flags)) if flags <= f.flags else None
+        return lambda f: _flag_text(flags, f) if flags <= f.flags else None
     return lambda f: None if flags & f.flags else ""
 
 
@@ -318,15 +372,20 @@ def _first(m: Callable[[Any], str | None], items: Iterable[Any]) -> str | None:
 def _command_check(key: str, vals: _Values, raw: list[str]) -> Callable[[CommandFacts], str | None]:
     if key == "program":
         return lambda c: "" if vals.hit(c.cmd.program) else None
-    if key == "subcommand":
-        seqs = [tuple(s.split()) for s in raw]
+    if key in ("subcommand", "words_any"):
+        seqs = [tuple(_Values((w,)) for w in s.split()) for s in raw]
+        anchored = key == "subcommand"
 
         def sub(c: CommandFacts) -> str | None:
-            words = c.positionals[:5]
+            words = c.positionals[:6]
+            # a subcommand starts at the first word, or after words that may be option values
+            starts = range(min(c.lead, len(words)) + 1) if anchored else range(len(words))
             for seq in seqs:
                 n = len(seq)
-                for i in range(len(words) - n + 1):
-                    if words[i : i + n] == seq:
+                for i in starts:
+                    if i + n <= len(words) and all(
+                        m.hit(w) for m, w in zip(seq, words[i : i + n], strict=True)
+                    ):
                         return ""
             return None
 
@@ -369,7 +428,9 @@ def _command_check(key: str, vals: _Values, raw: list[str]) -> Callable[[Command
 # ---------------------------------------------------------------------------- paths, urls
 
 
-def _path(spec: dict[str, Any], lists: dict[str, tuple[str, ...]]) -> Callable[[PathRef], str | None]:
+def _path(
+    spec: dict[str, Any], lists: dict[str, tuple[str, ...]]
+) -> Callable[[PathRef], str | None]:
     get = {k: _expand(v, lists) for k, v in spec.items()}
     any_cls = frozenset(get.get("classes_any", ()))
     all_cls = frozenset(get.get("classes_all", ()))
@@ -456,13 +517,14 @@ def _mcp(spec: dict[str, Any], lists: dict[str, tuple[str, ...]]) -> Matcher:
 
 def _text(field: str, spec: dict[str, Any], lists: dict[str, tuple[str, ...]]) -> Matcher:
     ignore_case = bool(spec.get("ignore_case", True))
-    needles = tuple(
-        n.lower() if ignore_case else n for n in _expand(spec["contains_any"], lists)
-    )
+    needles = tuple(n.lower() if ignore_case else n for n in _expand(spec["contains_any"], lists))
     attr = "content" if field == "prompt" else field
 
     def match_text(f: Facts) -> str | None:
-        text = getattr(f.action.operation, attr)[:_TEXT_CAP]
+        op = f.action.operation
+        text = getattr(op, attr)[:_TEXT_CAP]
+        if attr == "content" and not text and op.mcp is not None:  # what an MCP call submits
+            text = json.dumps(op.mcp.arguments, ensure_ascii=False)[:_TEXT_CAP]
         if ignore_case:
             text = text.lower()
         for n in needles:

@@ -78,8 +78,11 @@ def _waiver(
     if when is None:
         return None
     for w in waivers:
-        if when < w.expires and w.covers(rule_id) and (w.matcher is None or w.matcher(facts)
-                                                       is not None):
+        if (
+            when < w.expires
+            and w.covers(rule_id)
+            and (w.matcher is None or w.matcher(facts) is not None)
+        ):
             return WaiverUse(
                 waiver_id=w.waiver.id,
                 reason=w.waiver.reason,
@@ -96,8 +99,9 @@ def _rank(m: Match) -> tuple[int, int, int]:
 def evaluate(policy: CompiledPolicy, action: Action) -> Decision:
     by_pack = applicable(policy, action)
     if not by_pack:
-        return Decision(explanation="no policy applies to this actor",
-                        policy_revision=policy.revision)
+        return Decision(
+            explanation="no policy applies to this actor", policy_revision=policy.revision
+        )
     facts = Facts(action)
     when = _parse_time(action.time)
     matches: list[Match] = []
@@ -153,11 +157,15 @@ def _verdict_rank(v: Verdict) -> int:
 
 def _explain(winner: Match, matches: list[Match]) -> str:
     if winner.waiver is not None:
-        head = (f"{winner.rule_verdict.value} waived by {winner.waiver.waiver_id} "
-                f"({winner.waiver.reason}, until {winner.waiver.expires})")
+        head = (
+            f"{winner.rule_verdict.value} waived by {winner.waiver.waiver_id} "
+            f"({winner.waiver.reason}, until {winner.waiver.expires})"
+        )
     elif winner.verdict != winner.rule_verdict:
-        head = (f"{winner.verdict.value} (rule asks {winner.rule_verdict.value}; "
-                f"{winner.mode.value} mode via {winner.assignment_id})")
+        head = (
+            f"{winner.verdict.value} (rule asks {winner.rule_verdict.value}; "
+            f"{winner.mode.value} mode via {winner.assignment_id})"
+        )
     else:
         head = winner.verdict.value
     text = f"{head}: {winner.title} [{winner.rule_id}] — {winner.explanation}"

@@ -113,8 +113,11 @@ def _get(
         return default
     value = node[key]
     if not isinstance(value, typ) or (typ is int and isinstance(value, bool)):
-        hint = " (YAML read it as a boolean or number: put it in quotes)" if (
-            typ is str and isinstance(value, (bool, int, float))) else ""
+        hint = (
+            " (YAML read it as a boolean or number: put it in quotes)"
+            if (typ is str and isinstance(value, (bool, int, float)))
+            else ""
+        )
         raise ctx.fail(f"field {key!r} must be {typ.__name__}{hint}", node, key)
     return value
 
@@ -267,15 +270,20 @@ def _load_rule(
         exceptions.append(
             Exception_(when=_plain(exc_when), reason=_get(ctx, exc, "reason", str), line=exc.line)
         )
-    tests = _mapping(ctx, _get(ctx, node, "tests", dict, required=False, default=_LineDict()),
-                     "'tests'", node, "tests")
+    tests = _mapping(
+        ctx,
+        _get(ctx, node, "tests", dict, required=False, default=_LineDict()),
+        "'tests'",
+        node,
+        "tests",
+    )
     _check_keys(ctx, tests, {"match", "no_match"}, "tests")
     return Rule(
         id=f"{pack_id}/{local}",
-        title=_get(ctx, node, "title", str),
+        title=_get(ctx, node, "title", str).strip(),
         severity=severity,
         verdict=verdict,
-        message=_get(ctx, node, "message", str),
+        message=_get(ctx, node, "message", str).strip(),
         when=_plain(when),
         exceptions=tuple(exceptions),
         tests=RuleTests(
@@ -342,8 +350,7 @@ def load_assignments(path: Path, text: str | None = None) -> tuple[Assignment, .
         stype, _, svalue = scope_text.partition(":")
         if stype not in SCOPE_TYPES or (stype == "org") != (svalue == ""):
             raise ctx.fail(
-                "scope must be 'org' or TYPE:VALUE with TYPE one of "
-                + ", ".join(SCOPE_TYPES[1:]),
+                "scope must be 'org' or TYPE:VALUE with TYPE one of " + ", ".join(SCOPE_TYPES[1:]),
                 node,
                 "scope",
             )

@@ -41,31 +41,50 @@ def run_pack_tests(packs: tuple[Pack, ...]) -> PackTestResult:
         for rule in pack.rules:
             rules += 1
             single = Pack(
-                id=pack.id, version=pack.version, title=pack.title, rules=(rule,),
-                lists=pack.lists, conditions=pack.conditions, file=pack.file,
+                id=pack.id,
+                version=pack.version,
+                title=pack.title,
+                rules=(rule,),
+                lists=pack.lists,
+                conditions=pack.conditions,
+                file=pack.file,
             )
-            policy = compile_policy(PolicySet(
-                packs=(single,),
-                assignments=(Assignment(id="test", pack=pack.id, scope=Scope("org"),
-                                        mode=Mode.ENFORCE),),
-            ))
+            policy = compile_policy(
+                PolicySet(
+                    packs=(single,),
+                    assignments=(
+                        Assignment(id="test", pack=pack.id, scope=Scope("org"), mode=Mode.ENFORCE),
+                    ),
+                )
+            )
             for what, expected in (("match", True), ("no_match", False)):
                 group = getattr(rule.tests, what)
                 if not group:
-                    failures.append(CaseFailure(rule.id, pack.file, rule.line, "",
-                                                f"has no '{what}' test case"))
+                    failures.append(
+                        CaseFailure(rule.id, pack.file, rule.line, "", f"has no '{what}' test case")
+                    )
                 for case in group:
                     cases += 1
                     try:
                         decision = evaluate(policy, case_action(case))
                     except PayloadError as exc:
-                        failures.append(CaseFailure(rule.id, pack.file, rule.line,
-                                                    case_label(case), f"bad case: {exc}"))
+                        failures.append(
+                            CaseFailure(
+                                rule.id, pack.file, rule.line, case_label(case), f"bad case: {exc}"
+                            )
+                        )
                         continue
                     matched = any(m.rule_id == rule.id for m in decision.matches)
                     if matched != expected:
-                        failures.append(CaseFailure(
-                            rule.id, pack.file, rule.line, case_label(case),
-                            "should match but did not" if expected else "matched but should not",
-                        ))
+                        failures.append(
+                            CaseFailure(
+                                rule.id,
+                                pack.file,
+                                rule.line,
+                                case_label(case),
+                                "should match but did not"
+                                if expected
+                                else "matched but should not",
+                            )
+                        )
     return PackTestResult(rules=rules, cases=cases, failures=tuple(failures))

@@ -27,10 +27,15 @@ def _git_push_rewrites_remote(f: Facts) -> str | None:
     for c in f.commands:
         if c.cmd.program != "git" or "push" not in c.positionals[:3]:
             continue
-        forced = [o for o in c.options if o in _REWRITING or
-                  (o.startswith("--force") and o != "--force-with-lease")]
+        forced = [
+            o
+            for o in c.options
+            if o in _REWRITING or (o.startswith("--force") and o != "--force-with-lease")
+        ]
         if forced:
-            return f"runs `{c.display}`: {', '.join(sorted(forced))} rewrites or deletes remote refs"
+            return (
+                f"runs `{c.display}`: {', '.join(sorted(forced))} rewrites or deletes remote refs"
+            )
         after = c.positionals[c.positionals.index("push") + 1 :]
         for ref in after[1:]:
             if ref.startswith("+") or (ref.startswith(":") and len(ref) > 1):

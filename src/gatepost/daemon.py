@@ -1,0 +1,224 @@
+"""``gatepost daemon``: the resident local process that keeps the compiled policy in memory.
+
+It answers ``gatepost hook`` over a Unix socket under ``GATEPOST_HOME/run`` and Claude Code's
+``http`` hooks on loopback (``POST /hook/<agent>``). Policy files are re-read when they change
+(a broken edit is refused and the last good policy stays in force). Events are appended to the
+store in batches by one writer thread; a batch the store refuses goes to the durable spool.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import socketserver
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from gatepost.adapters.base import Reply
+from gatepost.config import Config
+from gatepost.evidence.event import Event
+from gatepost.evidence.record import make_event
+from gatepost.hook import HookResult, adapter_for, handle
+from gatepost.local import current_config, load, record, reply_json
+from gatepost.policy.source import LoadedPolicy
+
+_CHECK_EVERY = 1.0  # seconds between looks at the policy files
+_BATCH = 500
+
+
+def _signature(config: Config) -> tuple[tuple[str, float, int], ...]:
+    files = [*config.pack_files(), config.assignments_file, config.home / "config.yaml"]
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out.append((str(f), st.st_mtime, st.st_size))
+    return tuple(out)
+
+
+class Resident:
+    """The state the daemon keeps: configuration, policy in force, the event writer."""
+
+    def __init__(self) -> None:
+        self.config, self.config_error = current_config()
+        self._lock = threading.Lock()
+        self._checked = 0.0
+        self._sig: tuple[tuple[str, float, int], ...] = ()
+        self.loaded: LoadedPolicy | None = None
+        self.policy_error = ""
+        self._reload(force=True)
+        self._events: queue.Queue[Event | None] = queue.Queue()
+        self.writer = threading.Thread(target=self._write_loop, name="gatepost-writer", daemon=True)
+        self.writer.start()
+
+    def _reload(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._checked < _CHECK_EVERY:
+            return
+        with self._lock:
+            self._checked = now
+            sig = _signature(self.config)
+            if sig == self._sig and not force:
+                return
+            self._sig = sig
+            self.config, self.config_error = current_config()
+            if self.config_error:
+                self.policy_error = self.config_error
+                return  # keep the policy in force
+            loaded, error = load(self.config)
+            if loaded is not None:
+                self.loaded = loaded
+            self.policy_error = error
+
+    def decide(self, agent: str, data: bytes) -> HookResult:
+        self._reload()
+        policy = self.loaded.policy if self.loaded else None
+        result = handle(
+            agent, data, self.config, policy, self.policy_error, deadline_ms=None
+        )  # threads cannot use the alarm; the client times out
+        self._events.put(make_event(result.action, result.decision))
+        return result
+
+    def _write_loop(self) -> None:
+        while True:
+            first = self._events.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < _BATCH:
+                try:
+                    item = self._events.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    record(self.config, batch)
+                    return
+                batch.append(item)
+            problem = record(self.config, batch)
+            if problem:
+                os.write(2, f"gatepost daemon: {problem}\n".encode())
+
+    def flush(self) -> None:
+        self._events.put(None)
+        self.writer.join(timeout=10)
+
+
+class _UnixHandler(socketserver.StreamRequestHandler):
+    server: _UnixServer
+
+    def handle(self) -> None:
+        data = self.rfile.read()
+        agent, _, payload = data.partition(b"\n")
+        try:
+            adapter_for(agent.decode(errors="replace"))
+        except Exception as exc:  # the protocol boundary: answer, never drop the connection
+            self.wfile.write(reply_json(Reply(stderr=f"gatepost: {exc}\n", exit_code=2)))
+            return
+        result = self.server.resident.decide(agent.decode(), payload)
+        self.wfile.write(reply_json(result.reply))
+
+
+class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    def __init__(self, path: str, resident: Resident) -> None:
+        self.resident = resident
+        super().__init__(path, _UnixHandler)
+
+
+def http_body(result: HookResult) -> tuple[int, bytes]:
+    """An HTTP hook cannot block by status code: a block must travel as a JSON body."""
+    reply = result.reply
+    if reply.stdout.strip():
+        return 200, reply.stdout.encode()
+    if reply.exit_code == 2:
+        reason = reply.stderr.strip() or result.decision.explanation
+        event = result.action.surface.event or "PreToolUse"
+        body: dict[str, Any] = {"decision": "block", "reason": reason}
+        if event == "PreToolUse":
+            body = {
+                "hookSpecificOutput": {
+                    "hookEventName": event,
+                    "permissionDecision": "deny",
+                    "permissionDecisionReason": reason,
+                }
+            }
+        return 200, json.dumps(body).encode()
+    return 200, b""
+
+
+class _HttpHandler(BaseHTTPRequestHandler):
+    server: _HttpServer
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        parts = self.path.strip("/").split("/")
+        if len(parts) != 2 or parts[0] != "hook":
+            self._send(404, b'{"error": "POST /hook/<agent>"}')
+            return
+        length = int(self.headers.get("Content-Length") or 0)
+        data = self.rfile.read(min(length, 4 * 1024 * 1024 + 1))
+        try:
+            adapter_for(parts[1])
+        except Exception as exc:  # the protocol boundary
+            self._send(404, json.dumps({"error": str(exc)}).encode())
+            return
+        status, body = http_body(self.server.resident.decide(parts[1], data))
+        self._send(status, body)
+
+    def _send(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _HttpServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, addr: tuple[str, int], resident: Resident) -> None:
+        self.resident = resident
+        super().__init__(addr, _HttpHandler)
+
+
+def serve(socket_file: Path, http_port: int | None, ready: threading.Event | None = None) -> None:
+    """Run until interrupted. ``http_port`` 0 picks a free port; None serves no HTTP."""
+    resident = Resident()
+    socket_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if socket_file.exists():
+        socket_file.unlink()
+    unix = _UnixServer(str(socket_file), resident)
+    os.chmod(socket_file, 0o600)
+    servers: list[socketserver.BaseServer] = [unix]
+    if http_port is not None:
+        http = _HttpServer(("127.0.0.1", http_port), resident)
+        servers.append(http)
+        port_file = socket_file.with_name("http.port")
+        port_file.write_text(str(http.server_address[1]))
+    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
+    for t in threads:
+        t.start()
+    if ready is not None:
+        ready.set()
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for s in servers:
+            s.shutdown()
+            s.server_close()
+        if socket_file.exists():
+            socket_file.unlink()
+        resident.flush()

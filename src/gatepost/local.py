@@ -1,0 +1,93 @@
+"""Deciding in this process and recording the event: what the hook does when no resident
+process answers, and what the resident process does for each request."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from gatepost import codec
+from gatepost.adapters.base import Reply
+from gatepost.config import Config, load_config
+from gatepost.errors import ConfigError, GatepostError, StoreError
+from gatepost.evidence.event import Event
+from gatepost.evidence.record import make_event
+from gatepost.hook import adapter_for, handle
+from gatepost.policy.source import LoadedPolicy, load_in_force
+
+
+def spool_dir(config: Config) -> Path:
+    return config.home / "spool"
+
+
+def spool(config: Config, events: list[Event]) -> None:
+    """Keep events that the store could not take, durably, for a later delivery."""
+    d = spool_dir(config)
+    d.mkdir(parents=True, exist_ok=True)
+    path = d / f"{events[0].id}.jsonl"
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        for e in events:
+            f.write(codec.dumps(e) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    tmp.rename(path)
+
+
+def record(config: Config, events: list[Event]) -> str:
+    """Append to the store; on failure spool them. Returns a problem to report, or ""."""
+    if not events:
+        return ""
+    from gatepost.store.base import open_store
+
+    try:
+        config.home.mkdir(parents=True, exist_ok=True)
+        with open_store(config.store_url) as store:
+            store.append(events)
+        return ""
+    except (StoreError, OSError) as exc:
+        try:
+            spool(config, events)
+        except OSError as spool_exc:
+            return f"events lost: store failed ({exc}) and spool failed ({spool_exc})"
+        return f"store unavailable, {len(events)} event(s) spooled: {exc}"
+
+
+def load(config: Config) -> tuple[LoadedPolicy | None, str]:
+    try:
+        loaded = load_in_force(config)
+    except GatepostError as exc:  # not even the shipped packs load: fail per the fail mode
+        return None, str(exc)
+    return loaded, str(loaded.error) if loaded.error else ""
+
+
+def current_config() -> tuple[Config, str]:
+    """The configuration, or defaults and the reason it could not be read."""
+    try:
+        return load_config(), ""
+    except ConfigError as exc:
+        home = Path(os.environ.get("GATEPOST_HOME") or Path.home() / ".gatepost").expanduser()
+        return Config(home=home, user_home=Path.home()), f"configuration refused: {exc}"
+
+
+def decide_in_process(agent: str, data: bytes) -> Reply:
+    """The whole hook in this process: config, policy, decision, evidence, reply."""
+    try:
+        adapter_for(agent)
+    except GatepostError as exc:
+        return Reply(stderr=f"gatepost: {exc}\n", exit_code=2)
+    config, config_error = current_config()
+    loaded, policy_error = (None, config_error) if config_error else load(config)
+    policy = loaded.policy if loaded else None
+    result = handle(agent, data, config, policy, policy_error, deadline_ms=config.deadline_ms)
+    problem = record(config, [make_event(result.action, result.decision, now_ns=time.time_ns())])
+    reply = result.reply
+    if problem:
+        reply = Reply(reply.stdout, reply.stderr + f"gatepost: {problem}\n", reply.exit_code)
+    return reply
+
+
+def reply_json(reply: Reply) -> bytes:
+    return json.dumps({"o": reply.stdout, "e": reply.stderr, "c": reply.exit_code}).encode()

@@ -1,0 +1,59 @@
+"""The one path (DESIGN §1): native payload -> Action -> enrich -> evaluate -> Decision ->
+native reply. Pure apart from the identity binding, which reads the repository's files."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from types import ModuleType
+from typing import Any
+
+from gatepost.action import Action, Decision
+from gatepost.adapters.base import Reply
+from gatepost.analysis.context import Environment
+from gatepost.analysis.enrich import enrich
+from gatepost.config import Config
+from gatepost.identity import bind
+from gatepost.policy.compile import CompiledPolicy
+from gatepost.policy.engine import evaluate
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    action: Action
+    decision: Decision
+    reply: Reply
+
+
+def now_rfc3339() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def run_one(
+    adapter: ModuleType, payload: dict[str, Any], config: Config, policy: CompiledPolicy
+) -> Outcome:
+    """Parse, bind, enrich, evaluate and render one payload (AdapterError propagates)."""
+    action: Action = adapter.parse(payload)
+    action = replace(
+        action,
+        id=action.id or str(uuid.uuid4()),
+        time=action.time or now_rfc3339(),
+    )
+    cwd = (
+        action.operation.cwd
+        or (action.operation.command.cwd if action.operation.command else "")
+        or "/"
+    )
+    action = bind(action, config, cwd)
+    env = Environment(
+        home=str(config.user_home),
+        gatepost_home=str(config.home),
+        repo_root=action.actor.repository.root,
+    )
+    start = time.perf_counter()
+    action = enrich(action, env)
+    decision = evaluate(policy, action)
+    decision = replace(decision, evaluation_us=round((time.perf_counter() - start) * 1e6, 1))
+    return Outcome(action=action, decision=decision, reply=adapter.render(decision, action))
