@@ -16,6 +16,7 @@ from gatepost.evidence.event import Event
 from gatepost.evidence.record import make_event
 from gatepost.hook import adapter_for, handle
 from gatepost.policy.source import LoadedPolicy, load_in_force
+from gatepost.store.base import EventStore
 
 
 def spool_dir(config: Config) -> Path:
@@ -36,8 +37,26 @@ def spool(config: Config, events: list[Event]) -> None:
     tmp.rename(path)
 
 
+def spooled(config: Config) -> list[Path]:
+    d = spool_dir(config)
+    return sorted(d.glob("*.jsonl")) if d.is_dir() else []
+
+
+def deliver_spool(config: Config, store: EventStore) -> int:
+    """Append every spooled batch, oldest first, then remove it. Appends are idempotent by
+    event id, so a batch delivered twice (a crash between append and removal) is stored once."""
+    delivered = 0
+    for path in spooled(config):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        events = [codec.loads(Event, line) for line in lines if line.strip()]
+        delivered += store.append(events)
+        path.unlink()
+    return delivered
+
+
 def record(config: Config, events: list[Event]) -> str:
-    """Append to the store; on failure spool them. Returns a problem to report, or ""."""
+    """Append to the store (after any spooled events); when the store cannot take them, spool
+    them durably. Returns a problem to report, or ""."""
     if not events:
         return ""
     from gatepost.store.base import open_store
@@ -45,6 +64,7 @@ def record(config: Config, events: list[Event]) -> str:
     try:
         config.home.mkdir(parents=True, exist_ok=True)
         with open_store(config.store_url) as store:
+            deliver_spool(config, store)
             store.append(events)
         return ""
     except (StoreError, OSError) as exc:

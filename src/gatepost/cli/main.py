@@ -4,8 +4,10 @@ start-up of the command stays cheap."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from gatepost import __version__
 
@@ -50,7 +52,28 @@ def _parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="replay a sample agent session through the decision path")
     d.add_argument("--json", action="store_true", help="one decision per line as JSON")
+
+    for name in PLUGGED:
+        module = _plugged(name)
+        if module is not None:
+            module.register(sub)
     return p
+
+
+# Sub-commands that live in their own module gatepost.cli.<name>, each with
+# ``register(subparsers)`` adding its parser (dest "command" set to its name) and
+# ``run(args) -> int``.
+PLUGGED = ("install", "doctor", "events", "timeline", "report", "export", "verify", "retention",
+           "evidence")
+
+
+def _plugged(name: str) -> ModuleType | None:
+    try:
+        return importlib.import_module(f"gatepost.cli.{name}_cmd")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"gatepost.cli.{name}_cmd":
+            raise
+        return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from gatepost.cli.policy import run_policy
 
             return run_policy(args)
+        if args.command in PLUGGED:
+            module = _plugged(args.command)
+            assert module is not None
+            return int(module.run(args))
         if args.command == "daemon":
             return _daemon(args)
         if args.command == "demo":
