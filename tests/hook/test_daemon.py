@@ -1,0 +1,125 @@
+"""The resident process on a real Unix socket and a real loopback HTTP server."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gatepost.cli.hookmain import ask_daemon
+
+GATEPOST = str(Path(sys.executable).parent / "gatepost")
+LOCAL_PACK = """\
+pack: {id: local, version: "1", title: Local}
+rules:
+  - id: no-make
+    title: no make
+    severity: low
+    verdict: VERDICT
+    message: make is not used here
+    when: {command: {program: [make]}}
+    tests: {match: [make], no_match: [ls]}
+"""
+
+
+def _payload(command: str, cwd: Path) -> bytes:
+    return json.dumps(
+        {
+            "session_id": "s1",
+            "cwd": str(cwd),
+            "hook_event_name": "PreToolUse",
+            "tool_name": "Bash",
+            "tool_input": {"command": command},
+            "tool_use_id": "t1",
+        }
+    ).encode()
+
+
+@pytest.fixture
+def daemon(tmp_path: Path) -> Iterator[tuple[Path, int, Path]]:
+    home = tmp_path / "home" / ".gatepost"
+    (home / "packs").mkdir(parents=True)
+    (home / "packs" / "local.yaml").write_text(LOCAL_PACK.replace("VERDICT", "block"))
+    repo = tmp_path / "work"
+    repo.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
+    proc = subprocess.Popen(
+        [GATEPOST, "daemon", "--http-port", "0"], env=env, stderr=subprocess.PIPE
+    )
+    sock, port_file = home / "run" / "gatepost.sock", home / "run" / "http.port"
+    deadline = time.monotonic() + 20
+    while not (sock.exists() and port_file.exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sock.exists(), "daemon did not start"
+    try:
+        yield sock, int(port_file.read_text()), repo
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def test_socket_answers_and_reloads_policy(daemon: tuple[Path, int, Path]) -> None:
+    sock, _, repo = daemon
+    out, err, code = ask_daemon(str(sock), "claude-code", _payload("make all", repo), 5)
+    assert (err, code) == ("", 0)
+    body = json.loads(out)
+    assert body["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert "local/no-make" in body["hookSpecificOutput"]["permissionDecisionReason"]
+    assert ask_daemon(str(sock), "claude-code", _payload("ls", repo), 5) == ("", "", 0)
+    pack = sock.parent.parent / "packs" / "local.yaml"
+    pack.write_text(LOCAL_PACK.replace("VERDICT", "warn"))
+    time.sleep(1.2)  # the daemon looks at the policy files once a second
+    out, _, _ = ask_daemon(str(sock), "claude-code", _payload("make all", repo), 5)
+    assert "permissionDecision" not in json.loads(out)["hookSpecificOutput"]  # now a warning
+    pack.write_text(LOCAL_PACK.replace("VERDICT", "sometimes"))  # broken: refused
+    time.sleep(1.2)
+    out, _, _ = ask_daemon(str(sock), "claude-code", _payload("make all", repo), 5)
+    assert "additionalContext" in json.loads(out)["hookSpecificOutput"]  # last good stays
+
+
+def test_http_hook_blocks_in_the_body(daemon: tuple[Path, int, Path]) -> None:
+    _, port, repo = daemon
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    conn.request(
+        "POST",
+        "/hook/claude-code",
+        body=_payload("rm -rf ~", repo),
+        headers={"Content-Type": "application/json"},
+    )
+    resp = conn.getresponse()
+    body = json.loads(resp.read())
+    assert resp.status == 200
+    assert body["hookSpecificOutput"]["permissionDecision"] == "deny"
+    conn.request("POST", "/hook/claude-code", body=b"{broken")
+    resp = conn.getresponse()
+    assert resp.status == 200  # fail closed, as a JSON deny, since status codes cannot block
+    assert json.loads(resp.read())["hookSpecificOutput"]["permissionDecision"] == "deny"
+    conn.request("POST", "/nowhere", body=b"{}")
+    assert conn.getresponse().status == 404
+
+
+def test_events_recorded_by_the_daemon(daemon: tuple[Path, int, Path], tmp_path: Path) -> None:
+    sock, _, repo = daemon
+    for command in ("ls", "make", "git status"):
+        ask_daemon(str(sock), "claude-code", _payload(command, repo), 5)
+    db = sock.parent.parent / "events.db"
+    deadline = time.monotonic() + 10
+    count = 0
+    while time.monotonic() < deadline:
+        if db.exists():
+            with sqlite3.connect(db) as conn:
+                count = conn.execute("select count(*) from events").fetchone()[0]
+            if count == 3:
+                break
+        time.sleep(0.1)
+    assert count == 3
