@@ -18,12 +18,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from gatepost.adapters.base import Reply
+from gatepost.action import Action, Decision
+from gatepost.cli.hookmain import encode_reply
 from gatepost.config import Config
-from gatepost.evidence.event import Event
 from gatepost.evidence.record import make_event
 from gatepost.hook import HookResult, adapter_for, handle
-from gatepost.local import current_config, load, record, reply_json
+from gatepost.local import current_config, load, record
 from gatepost.policy.source import LoadedPolicy
 
 _CHECK_EVERY = 1.0  # seconds between looks at the policy files
@@ -53,7 +53,8 @@ class Resident:
         self.loaded: LoadedPolicy | None = None
         self.policy_error = ""
         self._reload(force=True)
-        self._events: queue.Queue[Event | None] = queue.Queue()
+        self._events: queue.Queue[tuple[Action, Decision, int] | None] = queue.Queue()
+        self.last_request = time.monotonic()
         self.writer = threading.Thread(target=self._write_loop, name="gatepost-writer", daemon=True)
         self.writer.start()
 
@@ -77,30 +78,37 @@ class Resident:
             self.policy_error = error
 
     def decide(self, agent: str, data: bytes) -> HookResult:
+        self.last_request = time.monotonic()
         self._reload()
         policy = self.loaded.policy if self.loaded else None
-        result = handle(
-            agent, data, self.config, policy, self.policy_error, deadline_ms=None
-        )  # threads cannot use the alarm; the client times out
-        self._events.put(make_event(result.action, result.decision))
-        return result
+        # threads cannot use the alarm; the client's socket timeout is the deadline here
+        return handle(agent, data, self.config, policy, self.policy_error, deadline_ms=None)
+
+    def keep(self, result: HookResult) -> None:
+        """Queue the evidence; the writer redacts and stores it after the reply is out."""
+        self._events.put((result.action, result.decision, time.time_ns()))
 
     def _write_loop(self) -> None:
-        while True:
+        done = False
+        while not done:
             first = self._events.get()
             if first is None:
                 return
-            batch = [first]
-            while len(batch) < _BATCH:
+            items = [first]
+            while len(items) < _BATCH:
                 try:
                     item = self._events.get_nowait()
                 except queue.Empty:
                     break
                 if item is None:
-                    record(self.config, batch)
-                    return
-                batch.append(item)
-            problem = record(self.config, batch)
+                    done = True
+                    break
+                items.append(item)
+            try:
+                batch = [make_event(a, d, now_ns=ns) for a, d, ns in items]
+                problem = record(self.config, batch)
+            except Exception as exc:  # the writer must outlive any one bad batch
+                problem = f"{len(items)} event(s) not recorded: {type(exc).__name__}: {exc}"
             if problem:
                 os.write(2, f"gatepost daemon: {problem}\n".encode())
 
@@ -115,13 +123,20 @@ class _UnixHandler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         data = self.rfile.read()
         agent, _, payload = data.partition(b"\n")
+        if agent == b"ping":  # liveness probe: no decision, no event
+            self.wfile.write(encode_reply("pong", "", 0))
+            return
         try:
             adapter_for(agent.decode(errors="replace"))
         except Exception as exc:  # the protocol boundary: answer, never drop the connection
-            self.wfile.write(reply_json(Reply(stderr=f"gatepost: {exc}\n", exit_code=2)))
+            self.wfile.write(encode_reply("", f"gatepost: {exc}\n", 2))
             return
-        result = self.server.resident.decide(agent.decode(), payload)
-        self.wfile.write(reply_json(result.reply))
+        resident = self.server.resident
+        result = resident.decide(agent.decode(), payload)
+        reply = result.reply
+        self.wfile.write(encode_reply(reply.stdout, reply.stderr, reply.exit_code))
+        self.wfile.flush()
+        resident.keep(result)
 
 
 class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -156,6 +171,7 @@ def http_body(result: HookResult) -> tuple[int, bytes]:
 class _HttpHandler(BaseHTTPRequestHandler):
     server: _HttpServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # a reply split in two writes must not wait 40 ms
 
     def do_POST(self) -> None:
         parts = self.path.strip("/").split("/")
@@ -169,8 +185,11 @@ class _HttpHandler(BaseHTTPRequestHandler):
         except Exception as exc:  # the protocol boundary
             self._send(404, json.dumps({"error": str(exc)}).encode())
             return
-        status, body = http_body(self.server.resident.decide(parts[1], data))
+        resident = self.server.resident
+        result = resident.decide(parts[1], data)
+        status, body = http_body(result)
         self._send(status, body)
+        resident.keep(result)
 
     def _send(self, status: int, body: bytes) -> None:
         self.send_response(status)
@@ -191,14 +210,26 @@ class _HttpServer(ThreadingHTTPServer):
         super().__init__(addr, _HttpHandler)
 
 
-def serve(socket_file: Path, http_port: int | None, ready: threading.Event | None = None) -> None:
-    """Run until interrupted. ``http_port`` 0 picks a free port; None serves no HTTP."""
-    resident = Resident()
+def serve(
+    socket_file: Path,
+    http_port: int | None,
+    ready: threading.Event | None = None,
+    idle_exit: float | None = None,
+) -> bool:
+    """Run until interrupted, or until ``idle_exit`` seconds pass without a request. ``http_port``
+    0 picks a free port; None serves no HTTP. False when another daemon already answers."""
+    from gatepost.cli.hookmain import ask_daemon
+
     socket_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     if socket_file.exists():
+        if ask_daemon(str(socket_file), "ping", b"", timeout=1.0) is not None:
+            return False  # one resident process per GATEPOST_HOME
         socket_file.unlink()
+    resident = Resident()
     unix = _UnixServer(str(socket_file), resident)
     os.chmod(socket_file, 0o600)
+    pid_file = socket_file.with_name("daemon.pid")
+    pid_file.write_text(str(os.getpid()))
     servers: list[socketserver.BaseServer] = [unix]
     if http_port is not None:
         http = _HttpServer(("127.0.0.1", http_port), resident)
@@ -211,14 +242,16 @@ def serve(socket_file: Path, http_port: int | None, ready: threading.Event | Non
     if ready is not None:
         ready.set()
     try:
-        while True:
-            time.sleep(3600)
+        while idle_exit is None or time.monotonic() - resident.last_request < idle_exit:
+            time.sleep(1.0 if idle_exit is not None else 3600)
     except KeyboardInterrupt:
         pass
     finally:
         for s in servers:
             s.shutdown()
             s.server_close()
-        if socket_file.exists():
-            socket_file.unlink()
+        for f in (socket_file, pid_file):
+            if f.exists():
+                f.unlink()
         resident.flush()
+    return True

@@ -3,7 +3,6 @@ process answers, and what the resident process does for each request."""
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -102,12 +101,58 @@ def decide_in_process(agent: str, data: bytes) -> Reply:
     loaded, policy_error = (None, config_error) if config_error else load(config)
     policy = loaded.policy if loaded else None
     result = handle(agent, data, config, policy, policy_error, deadline_ms=config.deadline_ms)
-    problem = record(config, [make_event(result.action, result.decision, now_ns=time.time_ns())])
+    try:
+        problem = record(
+            config, [make_event(result.action, result.decision, now_ns=time.time_ns())]
+        )
+    except Exception as exc:  # the hook boundary: the decision stands even if evidence fails
+        problem = f"event not recorded: {type(exc).__name__}: {exc}"
     reply = result.reply
     if problem:
         reply = Reply(reply.stdout, reply.stderr + f"gatepost: {problem}\n", reply.exit_code)
     return reply
 
 
-def reply_json(reply: Reply) -> bytes:
-    return json.dumps({"o": reply.stdout, "e": reply.stderr, "c": reply.exit_code}).encode()
+AUTOSTART_ENV = "GATEPOST_DAEMON_AUTOSTART"
+IDLE_EXIT_SECONDS = 1800
+
+
+def start_daemon(socket_file: str) -> None:
+    """Start the resident process in the background so the next hook calls are fast.
+
+    Off when ``GATEPOST_DAEMON_AUTOSTART=0``. A lock file keeps concurrent hooks from starting
+    several; the process exits by itself after half an hour without a request.
+    """
+    if os.environ.get(AUTOSTART_ENV, "1").lower() in ("0", "false", "no", "off"):
+        return
+    import subprocess
+    import sys
+
+    run = Path(socket_file).parent
+    lock = run / "autostart.lock"
+    try:
+        run.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            if time.time() - lock.stat().st_mtime < 10:
+                return  # another hook is starting it
+        except FileNotFoundError:
+            pass
+        lock.write_text(str(os.getpid()))
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gatepost.cli.main",
+                "daemon",
+                "--no-http",
+                "--idle-exit",
+                str(IDLE_EXIT_SECONDS),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            close_fds=True,
+        )
+    except OSError:
+        pass  # the hook works without it, only slower

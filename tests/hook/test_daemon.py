@@ -123,3 +123,43 @@ def test_events_recorded_by_the_daemon(daemon: tuple[Path, int, Path], tmp_path:
                 break
         time.sleep(0.1)
     assert count == 3
+
+
+def test_cold_hook_starts_the_resident_process(tmp_path: Path) -> None:
+    home = tmp_path / "home" / ".gatepost"
+    repo = tmp_path / "work"
+    repo.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
+    sock, pid_file = home / "run" / "gatepost.sock", home / "run" / "daemon.pid"
+    first = subprocess.run(
+        [GATEPOST, "hook", "claude-code"],
+        input=_payload("rm -rf ~", repo),
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert json.loads(first.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    deadline = time.monotonic() + 20
+    while not (sock.exists() and pid_file.exists()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert sock.exists(), "the cold hook did not start the resident process"
+        assert ask_daemon(str(sock), "ping", b"", 5) == ("pong", "", 0)
+        second = subprocess.run(
+            [GATEPOST, "hook", "claude-code"],
+            input=_payload("rm -rf ~", repo),
+            capture_output=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert second.stdout == first.stdout
+    finally:
+        if pid_file.exists():
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while sock.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert not sock.exists()

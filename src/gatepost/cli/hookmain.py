@@ -1,15 +1,17 @@
 """``gatepost hook AGENT``: the entry point agents run on every event.
 
 Import-light on purpose: it asks the resident process (``gatepost daemon``) over its Unix
-socket first, which needs only ``os``, ``socket`` and ``json``; only when no resident process
-answers does it load the policy and decide in-process.
+socket first, which needs only ``_socket`` (``os`` and ``sys`` are loaded by the interpreter
+anyway); only when no resident process answers does it load the policy and decide in-process,
+and then, unless switched off, it starts the resident process for the calls that follow.
+
+Wire format on the socket: request ``AGENT\\n`` + payload bytes, then the client shuts down its
+write side; reply ``CODE LEN_OUT LEN_ERR\\n`` + stdout bytes + stderr bytes.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import sys
 
 SOCKET_NAME = "gatepost.sock"
@@ -27,23 +29,40 @@ def socket_path(environ: dict[str, str] | os._Environ[str]) -> str:
     return os.path.join(gatepost_home(environ), "run", SOCKET_NAME)
 
 
+def encode_reply(stdout: str, stderr: str, code: int) -> bytes:
+    out, err = stdout.encode(), stderr.encode()
+    return b"%d %d %d\n" % (code, len(out), len(err)) + out + err
+
+
+def decode_reply(data: bytes) -> tuple[str, str, int]:
+    head, _, body = data.partition(b"\n")
+    code, n_out, n_err = (int(x) for x in head.split())
+    if len(body) != n_out + n_err:
+        raise ValueError("truncated reply")
+    return body[:n_out].decode(), body[n_out:].decode(), code
+
+
 def ask_daemon(path: str, agent: str, data: bytes, timeout: float) -> tuple[str, str, int] | None:
     """The resident process's reply, or None when it is not there or does not answer in time."""
+    import _socket
+
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+        try:
             s.settimeout(timeout)
             s.connect(path)
             s.sendall(agent.encode() + b"\n" + data)
-            s.shutdown(socket.SHUT_WR)
+            s.shutdown(_socket.SHUT_WR)
             chunks = []
             while True:
                 chunk = s.recv(65536)
                 if not chunk:
                     break
                 chunks.append(chunk)
-        reply = json.loads(b"".join(chunks))
-        return str(reply["o"]), str(reply["e"]), int(reply["c"])
-    except (OSError, ValueError, KeyError, TypeError):
+        finally:
+            s.close()
+        return decode_reply(b"".join(chunks))
+    except (OSError, ValueError):
         return None
 
 
@@ -55,15 +74,18 @@ def main(argv: list[str]) -> int:
     data = sys.stdin.buffer.read(MAX_PAYLOAD + 1)
     path = socket_path(os.environ)
     if os.path.exists(path):
-        answer = ask_daemon(path, agent, data, timeout=0.5)
+        answer = ask_daemon(path, agent, data, timeout=0.7)
         if answer is not None:
             out, err, code = answer
             sys.stdout.write(out)
             sys.stderr.write(err)
             return code
-    from gatepost.local import decide_in_process
+    from gatepost.local import decide_in_process, start_daemon
 
     reply = decide_in_process(agent, data)
     sys.stdout.write(reply.stdout)
     sys.stderr.write(reply.stderr)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    start_daemon(path)
     return reply.exit_code

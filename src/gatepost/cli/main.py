@@ -3,16 +3,20 @@ start-up of the command stays cheap."""
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 from collections.abc import Sequence
-from types import ModuleType
+from typing import TYPE_CHECKING
 
-from gatepost import __version__
+if TYPE_CHECKING:
+    import argparse
+    from types import ModuleType
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
+    from gatepost import __version__
+
     p = argparse.ArgumentParser(
         prog="gatepost",
         description="Runtime security layer for AI coding agents.",
@@ -49,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     dm.add_argument("--http-port", type=int, default=8787, help="loopback port (default 8787)")
     dm.add_argument("--no-http", action="store_true", help="serve the Unix socket only")
+    dm.add_argument(
+        "--idle-exit",
+        type=float,
+        metavar="SECONDS",
+        help="exit after this long without a request (default: never)",
+    )
 
     d = sub.add_parser("demo", help="replay a sample agent session through the decision path")
     d.add_argument("--json", action="store_true", help="one decision per line as JSON")
@@ -63,11 +73,22 @@ def _parser() -> argparse.ArgumentParser:
 # Sub-commands that live in their own module gatepost.cli.<name>, each with
 # ``register(subparsers)`` adding its parser (dest "command" set to its name) and
 # ``run(args) -> int``.
-PLUGGED = ("install", "doctor", "events", "timeline", "report", "export", "verify", "retention",
-           "evidence")
+PLUGGED = (
+    "install",
+    "doctor",
+    "events",
+    "timeline",
+    "report",
+    "export",
+    "verify",
+    "retention",
+    "evidence",
+)
 
 
 def _plugged(name: str) -> ModuleType | None:
+    import importlib
+
     try:
         return importlib.import_module(f"gatepost.cli.{name}_cmd")
     except ModuleNotFoundError as exc:
@@ -131,7 +152,8 @@ def _daemon(args: argparse.Namespace) -> int:
         + ("" if args.no_http else f", http://127.0.0.1:{args.http_port}/hook/<agent>"),
         file=sys.stderr,
     )
-    serve(path, None if args.no_http else args.http_port)
+    if not serve(path, None if args.no_http else args.http_port, idle_exit=args.idle_exit):
+        print("gatepost daemon: already running", file=sys.stderr)
     return 0
 
 
