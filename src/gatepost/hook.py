@@ -55,6 +55,43 @@ def adapter_for(agent: str) -> ModuleType:
     return import_module(ADAPTERS[name])
 
 
+def parse_any(adapter: ModuleType, payload: dict[str, Any]) -> tuple[ModuleType, Action]:
+    """Parse with the named agent's adapter, or with the adapter of the agent that really sent
+    the payload.
+
+    Agents read each other's hook files (VS Code loads Claude Code's settings and Copilot's
+    hook folder; Copilot CLI and VS Code share ``.github/hooks``), so a hook installed for one
+    agent receives another's payloads. When the named adapter cannot parse a payload, or parses
+    it as an action it does not recognise, the other adapters are tried; the first that
+    recognises it parses and renders, so the reply is in the protocol of the agent that asked.
+    """
+    from gatepost.action import Kind
+    from gatepost.errors import AdapterError
+
+    first_error: AdapterError | None = None
+    action: Action | None = None
+    try:
+        action = adapter.parse(payload)
+        if action.operation.kind is not Kind.OTHER:
+            return adapter, action
+    except AdapterError as exc:
+        first_error = exc
+    for name in ADAPTERS.values():
+        other = import_module(name)
+        if other is adapter:
+            continue
+        try:
+            candidate = other.parse(payload)
+        except AdapterError:
+            continue
+        if candidate.operation.kind is not Kind.OTHER:
+            return other, candidate
+    if action is not None:
+        return adapter, action
+    assert first_error is not None
+    raise first_error
+
+
 def fail_mode(config: Config, policy: CompiledPolicy | None, action: Action | None) -> str:
     """closed where an enforce-mode assignment applies (unless its pack says open), else open;
     the configuration's ``fail_mode`` overrides both."""

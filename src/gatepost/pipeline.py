@@ -35,7 +35,9 @@ def run_one(
     adapter: ModuleType, payload: dict[str, Any], config: Config, policy: CompiledPolicy
 ) -> Outcome:
     """Parse, bind, enrich, evaluate and render one payload (AdapterError propagates)."""
-    action: Action = adapter.parse(payload)
+    from gatepost.hook import parse_any
+
+    adapter, action = parse_any(adapter, payload)
     action = replace(
         action,
         id=action.id or str(uuid.uuid4()),

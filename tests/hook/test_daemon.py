@@ -117,8 +117,11 @@ def test_events_recorded_by_the_daemon(daemon: tuple[Path, int, Path], tmp_path:
     count = 0
     while time.monotonic() < deadline:
         if db.exists():
-            with sqlite3.connect(db) as conn:
-                count = conn.execute("select count(*) from events").fetchone()[0]
+            try:
+                with sqlite3.connect(db) as conn:
+                    count = conn.execute("select count(*) from events").fetchone()[0]
+            except sqlite3.OperationalError:  # the file is there, its schema not yet
+                count = 0
             if count == 3:
                 break
         time.sleep(0.1)

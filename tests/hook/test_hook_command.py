@@ -294,3 +294,24 @@ def test_dcg_hook_json_cases_get_a_wellformed_reply(
     out = proc.stdout.decode()
     assert out == "" or isinstance(json.loads(out), dict)
     assert len(_events(home)) == 1
+
+
+@pytest.mark.parametrize(
+    ("installed_for", "sender"),
+    [
+        ("claude-code", "vscode"),
+        ("copilot", "vscode"),
+        ("vscode", "copilot"),
+        ("claude-code", "copilot"),
+    ],
+)
+def test_hook_installed_for_one_agent_judges_another_agents_payload(
+    installed_for: str, sender: str, workspace: tuple[Path, Path]
+) -> None:
+    """Agents read each other's hook files; the payload decides which protocol is spoken."""
+    home, repo = workspace
+    dangerous = json.dumps(PAYLOADS[sender][0]).replace("{CWD}", str(repo)).encode()
+    proc = _run(installed_for, dangerous, home, repo)
+    assert _is_block(sender, proc), proc
+    (event,) = _events(home)
+    assert event["action"]["surface"]["agent"] == sender
