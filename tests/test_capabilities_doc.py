@@ -57,10 +57,7 @@ WRITTEN: dict[tuple[str, str], dict[str, Any]] = {
     },
 }
 # Claims no payload can back: the adapter produces no action of that kind at all.
-UNBACKED = {
-    ("vscode", "web_search"): "the vscode adapter maps no VS Code tool to web_search, so no "
-    "payload becomes a web_search action; CAPABILITIES should say so (or a tool be mapped)",
-}
+UNBACKED: dict[tuple[str, str], str] = {}  # (agent, kind) claims no real payload backs yet
 
 
 def _generator() -> ModuleType:

@@ -116,8 +116,15 @@ CAPABILITIES: dict[str, dict[str, str]] = {
     },
     **{
         k.value: c.capability("yes", "yes", "yes", _TOOLS_NOTE)
-        for k in (Kind.WEB_SEARCH, Kind.MCP_CALL, Kind.OTHER)
+        for k in (Kind.MCP_CALL, Kind.OTHER)
     },
+    Kind.WEB_SEARCH.value: c.capability(
+        "no",
+        "no",
+        "no",
+        "VS Code's built-in tools have no web search; a search tool from an extension or MCP "
+        "server arrives as an MCP call or an other-kind tool and is judged as that.",
+    ),
     Kind.PROMPT.value: c.capability(
         "yes",
         "as-block",
