@@ -5,7 +5,10 @@ Layout under ``GATEPOST_HOME`` (default ``~/.gatepost``)::
     config.yaml          optional settings (see Config)
     packs/*.yaml         local packs, added to the shipped ones
     assignments.yaml     optional; without it every pack is enforced organization-wide
+    retention.yaml       optional retention per evidence class and legal holds
     events.db            the local event store (SQLite)
+    keys/raw.key         the key sealing raw evidence, when raw evidence is on
+    spool/               events waiting for a store that could not take them
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from gatepost.errors import ConfigError
+from gatepost.evidence.raw_settings import RawEvidenceSettings
 
 SHIPPED_PACKS = Path(__file__).parent / "packs"
-_KEYS = {"shipped_packs", "identity", "groups", "fail_mode", "deadline_ms", "store"}
+_KEYS = {"shipped_packs", "identity", "groups", "fail_mode", "deadline_ms", "store", "raw_evidence"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,7 @@ class Config:
     fail_mode: str = ""  # "", "open" or "closed": overrides the per-pack default when set
     deadline_ms: int = 800
     store: str = ""  # store URL; default sqlite under home
+    raw_evidence: RawEvidenceSettings = field(default_factory=lambda: RawEvidenceSettings())
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -86,4 +91,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         fail_mode=fail_mode,
         deadline_ms=int(settings.get("deadline_ms", 800)),
         store=str(settings.get("store", "")),
+        raw_evidence=RawEvidenceSettings.from_value(
+            settings.get("raw_evidence"), where=f"{cfg_file}: raw_evidence"
+        ),
     )

@@ -53,7 +53,7 @@ class Resident:
         self.loaded: LoadedPolicy | None = None
         self.policy_error = ""
         self._reload(force=True)
-        self._events: queue.Queue[tuple[Action, Decision, int] | None] = queue.Queue()
+        self._events: queue.Queue[tuple[Action, Decision, int, bytes] | None] = queue.Queue()
         self.last_request = time.monotonic()
         self.writer = threading.Thread(target=self._write_loop, name="gatepost-writer", daemon=True)
         self.writer.start()
@@ -84,9 +84,9 @@ class Resident:
         # threads cannot use the alarm; the client's socket timeout is the deadline here
         return handle(agent, data, self.config, policy, self.policy_error, deadline_ms=None)
 
-    def keep(self, result: HookResult) -> None:
+    def keep(self, result: HookResult, payload: bytes) -> None:
         """Queue the evidence; the writer redacts and stores it after the reply is out."""
-        self._events.put((result.action, result.decision, time.time_ns()))
+        self._events.put((result.action, result.decision, time.time_ns(), payload))
 
     def _write_loop(self) -> None:
         done = False
@@ -105,8 +105,8 @@ class Resident:
                     break
                 items.append(item)
             try:
-                batch = [make_event(a, d, now_ns=ns) for a, d, ns in items]
-                problem = record(self.config, batch)
+                batch = [make_event(a, d, now_ns=ns) for a, d, ns, _ in items]
+                problem = record(self.config, batch, [raw for *_, raw in items])
             except Exception as exc:  # the writer must outlive any one bad batch
                 problem = f"{len(items)} event(s) not recorded: {type(exc).__name__}: {exc}"
             if problem:
@@ -136,7 +136,7 @@ class _UnixHandler(socketserver.StreamRequestHandler):
         reply = result.reply
         self.wfile.write(encode_reply(reply.stdout, reply.stderr, reply.exit_code))
         self.wfile.flush()
-        resident.keep(result)
+        resident.keep(result, payload)
 
 
 class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -189,7 +189,7 @@ class _HttpHandler(BaseHTTPRequestHandler):
         result = resident.decide(parts[1], data)
         status, body = http_body(result)
         self._send(status, body)
-        resident.keep(result)
+        resident.keep(result, data)
 
     def _send(self, status: int, body: bytes) -> None:
         self.send_response(status)

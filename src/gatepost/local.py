@@ -53,9 +53,20 @@ def deliver_spool(config: Config, store: EventStore) -> int:
     return delivered
 
 
-def record(config: Config, events: list[Event]) -> str:
+def keep_raw(config: Config, store: EventStore, events: list[Event], raws: list[bytes]) -> None:
+    """Seal each event's untouched payload, when raw evidence is switched on."""
+    from gatepost.evidence.raw import load_key, store_raw
+
+    key = load_key(config.raw_evidence.key_path(config.home), create=True)
+    for event, data in zip(events, raws, strict=True):
+        store_raw(store, event.id, data, key)
+
+
+def record(config: Config, events: list[Event], raws: list[bytes] | None = None) -> str:
     """Append to the store (after any spooled events); when the store cannot take them, spool
-    them durably. Returns a problem to report, or ""."""
+    them durably. With raw evidence on, ``raws`` (one payload per event) are sealed too; they
+    are never spooled, so a store outage loses the raw copy, never the redacted event.
+    Returns a problem to report, or ""."""
     if not events:
         return ""
     from gatepost.store.base import open_store
@@ -65,6 +76,8 @@ def record(config: Config, events: list[Event]) -> str:
         with open_store(config.store_url) as store:
             deliver_spool(config, store)
             store.append(events)
+            if raws is not None and config.raw_evidence.enabled:
+                keep_raw(config, store, events, raws)
         return ""
     except (StoreError, OSError) as exc:
         try:
@@ -102,9 +115,8 @@ def decide_in_process(agent: str, data: bytes) -> Reply:
     policy = loaded.policy if loaded else None
     result = handle(agent, data, config, policy, policy_error, deadline_ms=config.deadline_ms)
     try:
-        problem = record(
-            config, [make_event(result.action, result.decision, now_ns=time.time_ns())]
-        )
+        event = make_event(result.action, result.decision, now_ns=time.time_ns())
+        problem = record(config, [event], [data])
     except Exception as exc:  # the hook boundary: the decision stands even if evidence fails
         problem = f"event not recorded: {type(exc).__name__}: {exc}"
     reply = result.reply

@@ -96,7 +96,10 @@ def test_no_secret_in_any_stored_byte(recorded: tuple[Path, Path]) -> None:
     files = [p for p in home.rglob("*") if p.is_file()]
     assert home / "events.db" in files
     for path in files:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # a WAL file checkpointed and removed since the listing
+            continue
         for secret in SECRETS:
             assert secret.encode() not in data, path
             assert secret.lower().encode() not in data, path

@@ -41,6 +41,7 @@ from gatepost.evidence.event import (
     IndexFields,
     canonical_bytes,
     canonical_json,
+    chain_document,
     chain_hash,
     event_from_dict,
     index_fields,
@@ -91,7 +92,7 @@ def failed(checked: int, kind: str, seq: int, event_id: str, message: str) -> Ve
 
 def without_chain(event: Event) -> dict[str, object]:
     data = to_dict(event)
-    for name in ("seq", "prev_hash", "hash"):
+    for name in ("seq", "prev_hash", "hash", "content_digest"):
         del data[name]
     return data
 
@@ -121,9 +122,9 @@ def test_canonical_json_follows_the_runtime_types_not_the_annotations() -> None:
         canonical_json(odd_action)  # type: ignore[arg-type]
 
 
-def test_chain_hash_is_sha256_of_prev_hash_bytes_and_canonical_bytes() -> None:
+def test_chain_hash_is_sha256_of_prev_hash_bytes_and_the_chain_document() -> None:
     event = make_event(1)
-    digest = hashlib.sha256(bytes.fromhex("ab" * 32) + canonical_bytes(event)).hexdigest()
+    digest = hashlib.sha256(bytes.fromhex("ab" * 32) + chain_document(event)).hexdigest()
     assert chain_hash("ab" * 32, event) == digest
 
 

@@ -315,3 +315,33 @@ def test_hook_installed_for_one_agent_judges_another_agents_payload(
     assert _is_block(sender, proc), proc
     (event,) = _events(home)
     assert event["action"]["surface"]["agent"] == sender
+
+
+def test_raw_evidence_is_sealed_when_switched_on(workspace: tuple[Path, Path]) -> None:
+    """The untouched payload, secret included, is kept sealed; only a stated reason opens it."""
+    from gatepost.evidence.raw import load_key, read_raw
+    from gatepost.store.base import open_store
+
+    home, repo = workspace
+    home.mkdir(parents=True)
+    (home / "config.yaml").write_text("raw_evidence: true\n")
+    secret = "AKIA" + "Q7ZX3PLM4NB8VC2D"
+    payload = json.dumps(PAYLOADS["claude-code"][1]).replace("{CWD}", str(repo))
+    payload = payload.replace("git status", f"AWS_ACCESS_KEY_ID={secret} git status")
+    assert _run("claude-code", payload.encode(), home, repo).returncode == 0
+    stored = b"".join(p.read_bytes() for p in home.glob("events.db*"))  # before we open it
+    assert secret.encode() not in stored
+    (event,) = _events(home)
+    assert (home / "keys" / "raw.key").stat().st_mode & 0o077 == 0
+    key = load_key(home / "keys" / "raw.key")
+    with open_store(f"sqlite:///{home / 'events.db'}") as store:
+        raw = read_raw(
+            store,
+            event["id"],
+            viewer="ir@acme.com",
+            viewer_role="investigator",
+            reason="INC-7 triage",
+            key=key,
+        )
+        assert json.loads(raw) == json.loads(payload)
+        assert len(list(store.iter_chain())) == 2  # the read itself was recorded

@@ -44,6 +44,19 @@ class Backend:
             with psycopg.connect(self.url, autocommit=True) as pg:
                 pg.execute(statement.replace("?", "%s"), params)  # type: ignore[arg-type]
 
+    def rows(self, statement: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one query run directly on the database, bypassing the store."""
+        if self.name == "sqlite":
+            conn = sqlite3.connect(self.url.removeprefix("sqlite://"))
+            try:
+                return conn.execute(statement, params).fetchall()
+            finally:
+                conn.close()
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as pg:
+            return pg.execute(statement.replace("?", "%s"), params).fetchall()  # type: ignore[arg-type]
+
 
 def _pg_admin() -> Any:
     import psycopg

@@ -14,7 +14,8 @@ from gatepost.errors import StoreError
 from gatepost.evidence.chain import VerifyResult, verify
 from gatepost.store.base import EventStore, open_store
 from gatepost.store.migrations import Migration, pending
-from gatepost.store.sqlite import SQLiteStore
+from gatepost.store.postgres import POSTGRES_MIGRATIONS
+from gatepost.store.sqlite import SQLITE_MIGRATIONS, SQLiteStore
 from tests.store.backends import Backend, backend_for
 from tests.store.factories import make_event
 
@@ -91,13 +92,16 @@ def test_migrations_run_once_and_a_newer_schema_is_refused(backend: Backend) -> 
         store.append([make_event(0)])
     with open_store(backend.url) as store:  # reopening migrates nothing, keeps the events
         assert store.head()[0] == 1
+    latest = len(SQLITE_MIGRATIONS)
+    assert len(POSTGRES_MIGRATIONS) == latest
     backend.sql(
-        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (2, 'x', ?)",
-        ("2030-01-01T00:00:00Z",),
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'x', ?)",
+        (latest + 1, "2030-01-01T00:00:00Z"),
     )
     with pytest.raises(
         StoreError,
-        match="schema version 2 is newer than this gatepost knows \\(up to 1\\); upgrade gatepost",
+        match=f"schema version {latest + 1} is newer than this gatepost knows "
+        f"\\(up to {latest}\\); upgrade gatepost",
     ):
         open_store(backend.url)
 

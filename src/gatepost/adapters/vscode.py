@@ -115,8 +115,7 @@ CAPABILITIES: dict[str, dict[str, str]] = {
         for k in (Kind.COMMAND, Kind.FILE_READ, Kind.FILE_WRITE, Kind.WEB_FETCH)
     },
     **{
-        k.value: c.capability("yes", "yes", "yes", _TOOLS_NOTE)
-        for k in (Kind.MCP_CALL, Kind.OTHER)
+        k.value: c.capability("yes", "yes", "yes", _TOOLS_NOTE) for k in (Kind.MCP_CALL, Kind.OTHER)
     },
     Kind.WEB_SEARCH.value: c.capability(
         "no",

@@ -28,6 +28,17 @@ def register(sub: Any) -> None:
         f"DIR/{PUBLIC_KEY} (give it to whoever runs gatepost verify --key).",
     )
     k.add_argument("dir", metavar="DIR", help="folder for the key pair (created if missing)")
+    r = esub.add_parser(
+        "raw",
+        help="open an event's sealed raw payload (investigators and admins, with a reason)",
+        description="Print the untouched payload kept for EVENT when raw evidence is on. The "
+        "read is itself recorded as an event naming the reader and the reason.",
+    )
+    r.add_argument("event", metavar="EVENT", help="event id")
+    r.add_argument("--reason", required=True, help="why the raw payload is needed")
+    r.add_argument("--role", default="investigator", choices=("investigator", "admin"))
+    r.add_argument("--viewer", help="who reads it (default: the configured identity)")
+    add_store_option(r)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -37,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.evidence_command == "keygen":
         return keygen(Path(args.dir))
+    if args.evidence_command == "raw":
+        return read_raw_payload(args)
     key = load_private_key(args.key)
     with open_existing(store_url(args)) as store:
         cp = make_checkpoint(store, key)
@@ -46,6 +59,24 @@ def run(args: argparse.Namespace) -> int:
         )
     else:
         print(f"checkpoint at seq {cp.seq}: {cp.hash} ({cp.time})")
+    return 0
+
+
+def read_raw_payload(args: argparse.Namespace) -> int:
+    import sys
+
+    from gatepost.config import load_config
+    from gatepost.evidence.raw import load_key, read_raw
+    from gatepost.identity import user_identity
+
+    config = load_config()
+    key = load_key(config.raw_evidence.key_path(config.home))
+    viewer = args.viewer or user_identity(config).id
+    with open_existing(store_url(args)) as store:
+        data = read_raw(
+            store, args.event, viewer=viewer, viewer_role=args.role, reason=args.reason, key=key
+        )
+    sys.stdout.buffer.write(data)
     return 0
 
 

@@ -14,7 +14,7 @@ import dataclasses
 import json
 import types
 import typing
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from enum import Enum
 from functools import cache
 from typing import Any
@@ -160,6 +160,47 @@ def _dataclass_writer(cls: type, exclude: frozenset[str]) -> Callable[[Any], str
     lines.append("    return ''.join((" + ", ".join([*pieces, "'}'"]) + "))" if pieces else "'{}'")
     exec("\n".join(lines), scope)
     write: Callable[[Any], str] = scope["write"]
+    return write
+
+
+def split_writer(
+    cls: type,
+    *,
+    exclude: Collection[str] = (),
+    leave_out: Collection[str] = (),
+    split: Mapping[str, Callable[[Any], tuple[str, str]]] | None = None,
+) -> Callable[[Any], tuple[str, str]]:
+    """``write(obj) -> (json, part)``: the canonical JSON of an instance of ``cls`` without the
+    fields in ``exclude`` (as ``dataclass_writer``), and, in the same pass, the JSON of a part
+    of it: without the fields in ``leave_out`` either, and with the part of each field named in
+    ``split``, which that field's own split writer gives. TypeError for another type."""
+    hints = typing.get_type_hints(cls)
+    splits = split or {}
+    names = sorted(f.name for f in dataclasses.fields(cls) if f.name not in exclude)
+    scope: dict[str, Any] = {"cls": cls, "G": _generic, "S": _string}
+    scope.update(R=int.__repr__, F=float.__repr__)
+    lines = ["def write(v):", "    if type(v) is not cls:", "        raise TypeError(cls.__name__)"]
+    whole: list[str] = []
+    part: list[str] = []
+    for i, name in enumerate(names):
+        lines.append(f"    x{i} = v.{name}")
+        if name in splits:
+            scope[f"s{i}"] = splits[name]
+            lines.append(f"    f{i}, p{i} = s{i}(x{i})")
+        else:
+            lines.append(
+                f"    f{i} = p{i} = " + _template(hints[name], f"w{i}", scope).format(x=f"x{i}")
+            )
+        whole += [repr(("," if whole else "{") + _string(name) + ":"), f"f{i}"]
+        if name not in leave_out:
+            part += [repr(("," if part else "{") + _string(name) + ":"), f"p{i}"]
+    joined = [
+        "''.join((" + ", ".join([*pieces, "'}'"]) + "))" if pieces else "'{}'"
+        for pieces in (whole, part)
+    ]
+    lines.append(f"    return ({joined[0]}, {joined[1]})")
+    exec("\n".join(lines), scope)
+    write: Callable[[Any], tuple[str, str]] = scope["write"]
     return write
 
 

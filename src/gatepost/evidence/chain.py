@@ -1,9 +1,13 @@
 """Tamper evidence: verify a store's hash chain, and sign checkpoints of it (DESIGN §4).
 
-Every stored event carries ``hash = sha256(prev_hash + canonical_bytes(event))`` and the hash of
+Every stored event carries ``hash = sha256(prev_hash + chain_document(event))`` and the hash of
 the event before it, so changing, removing or reordering an event breaks the chain at that
-point. What the chain alone cannot show is the loss of its newest events (or a rewrite of the
-whole chain by someone who recomputes every hash): for that, ``make_checkpoint`` signs the head
+point. (The chain document holds the event's content by digest, so retention may remove the
+content and the event still verifies; retention may also remove a prefix of the chain, and
+verify then starts from the checkpoint retention left where the chain now starts.)
+
+What the chain alone cannot show is the loss of its newest events (or a rewrite of the whole
+chain by someone who recomputes every hash): for that, ``make_checkpoint`` signs the head
 (seq and hash) with an Ed25519 key held away from the store, and ``verify`` checks that every
 checkpoint's seq is still in the chain with the signed hash.
 """
@@ -102,8 +106,18 @@ def signature_ok(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:
 # ---------------------------------------------------------------------------- verify
 
 
-def verify(store: EventStore, *, key: Ed25519PublicKey | None) -> VerifyResult:
+def verify(
+    store: EventStore, *, key: Ed25519PublicKey | None, start: Checkpoint | None = None
+) -> VerifyResult:
     """Walk the whole chain and the checkpoints; report the first problem, in seq order.
+
+    The walk starts at seq 1 (prev_hash GENESIS_HASH), or after ``start``: a checkpoint the
+    caller has verified before (signed by ``key`` when given), whose events are not read again.
+    Without ``start``, a store whose first event has seq n > 1 (retention removed the events
+    before it) starts from its checkpoint at seq n - 1; without one there, seq 1 .. n - 1 are
+    ``deleted``. Checkpoints before the start are not checked: their events are gone. (So a
+    prefix removed down to a checkpoint looks like retention's work; each retention run that
+    removes events is recorded as an event of the chain.)
 
     For each event, in seq order: a gap in seq is ``deleted``; a hash that does not match the
     event's content is ``altered`` (as is a stored event that cannot be read back); a prev_hash
@@ -117,9 +131,23 @@ def verify(store: EventStore, *, key: Ed25519PublicKey | None) -> VerifyResult:
     pending = store.checkpoints()
     expected_seq, prev = 1, GENESIS_HASH
     checked = 0
-    events = store.iter_chain()
+    if start is not None:
+        problem = _check_start(start, key)
+        if problem is not None:
+            return VerifyResult(ok=False, checked=0, problem=problem)
+        expected_seq, prev = start.seq + 1, start.hash
+        pending = [c for c in pending if c.seq > start.seq]
+    events = store.iter_chain(after_seq=expected_seq - 1)
     try:
         for event in events:
+            if checked == 0 and start is None and event.seq > 1:  # a pruned chain
+                begin = next((c for c in pending if c.seq == event.seq - 1), None)
+                if begin is not None:
+                    problem = _check_start(begin, key)
+                    if problem is not None:
+                        return VerifyResult(ok=False, checked=0, problem=problem)
+                    expected_seq, prev = begin.seq + 1, begin.hash
+                    pending = [c for c in pending if c.seq > begin.seq]
             problem = _check_event(event, expected_seq, prev)
             if problem is not None:
                 if problem.kind == "reordered" and not _hash_later(events, event.prev_hash):
@@ -134,11 +162,28 @@ def verify(store: EventStore, *, key: Ed25519PublicKey | None) -> VerifyResult:
     except CorruptEventError as exc:
         problem = Problem("altered", exc.seq, exc.event_id, str(exc))
         return VerifyResult(ok=False, checked=checked, problem=problem)
+    if start is not None and checked == 0:  # nothing after the start: is it still the head?
+        last = next(iter(store.iter_chain(after_seq=max(start.seq - 1, 0))), None)
+        problem = _check_checkpoint(start, last, None)
+        if problem is not None:
+            return VerifyResult(ok=False, checked=0, problem=problem)
     for checkpoint in pending:
         problem = _check_checkpoint(checkpoint, None, key)
         if problem is not None:
             return VerifyResult(ok=False, checked=checked, problem=problem)
     return VerifyResult(ok=True, checked=checked)
+
+
+def _check_start(checkpoint: Checkpoint, key: Ed25519PublicKey | None) -> Problem | None:
+    if key is None or signature_ok(checkpoint, key):
+        return None
+    return Problem(
+        "bad_checkpoint",
+        checkpoint.seq,
+        "",
+        f"checkpoint at seq {checkpoint.seq} ({checkpoint.time}), where the chain starts: "
+        "signature not valid for this key",
+    )
 
 
 def _check_event(event: Event, expected_seq: int, prev: str) -> Problem | None:

@@ -4,6 +4,12 @@ An Event is one decision on one action, as kept in evidence: the action (already
 caller), the decision, what redaction removed, and the place the store gave it in the hash chain.
 ``seq``, ``prev_hash`` and ``hash`` are assigned by the store on append; everything else is fixed
 by the caller and covered by the hash.
+
+What the hash covers is the event's ``chain_document``: its metadata (the canonical JSON without
+the CONTENT_FIELDS) in clear, and its content by digest (sha256 of the whole canonical JSON).
+Retention can then remove the content of an old event (``strip_content``: the event keeps that
+digest in ``content_digest``) and the chain still verifies: the metadata is checked as before,
+and while the content is there it is checked against the digest.
 """
 
 from __future__ import annotations
@@ -12,16 +18,31 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from typing import Any
 
-from gatepost.action import Action, Decision
-from gatepost.evidence.canonical import dataclass_writer, decoder
+from gatepost.action import Action, Actor, Decision, Match, Operation, Repository, User
+from gatepost.evidence.canonical import dataclass_writer, decoder, split_writer
 
 GENESIS_HASH = "0" * 64  # prev_hash of the first event of a chain
 
-_CHAIN_FIELDS = ("seq", "prev_hash", "hash")
+# What retention calls content (the "redacted content" evidence class): everything a viewer
+# may not see (gatepost.evidence.views), i.e. the text the agent or the user wrote, read or ran,
+# the paths and urls it touched, and what quotes them. The rest of an event is its metadata.
+CONTENT_FIELDS = (
+    "action.actor.user.os_account",
+    "action.actor.repository.root",
+    "action.operation (every field but kind)",
+    "action.raw",
+    "decision.explanation",
+    "decision.error",
+    "decision.winner.explanation",
+    "decision.matches[].explanation",
+)
+AUDIT_AGENT = "gatepost"  # surface agent of gatepost's own events (raw evidence reads, retention)
+_NOT_CANONICAL = ("seq", "prev_hash", "hash", "content_digest")
+_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _TEXT_CAP = 8192  # characters of command text kept in the searchable text
 _EXCERPT_CAP = 1000  # characters of content kept in the searchable text
@@ -50,6 +71,8 @@ class Event:
     seq: int = 0  # position in the chain, assigned by the store (0 before)
     prev_hash: str = ""  # hash of the event at seq - 1 (GENESIS_HASH for seq 1)
     hash: str = ""  # chain_hash(prev_hash, self), hex sha256
+    # Set when retention removed the content: content_sha256 of the event as it was ("" before)
+    content_digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +101,14 @@ def new_event_id(now_ns: int) -> str:
 def canonical_json(event: Event) -> str:
     """Sorted keys, no whitespace, ASCII only (every other character escaped), no NaN.
 
-    The JSON of ``codec.to_dict(event)`` without seq, prev_hash and hash. Raises ValueError
-    for NaN or infinity and TypeError for a value JSON cannot carry.
+    The JSON of ``codec.to_dict(event)`` without seq, prev_hash, hash and content_digest.
+    Raises ValueError for NaN or infinity and TypeError for a value JSON cannot carry.
     """
     return _event_writer()(event)
 
 
 def canonical_bytes(event: Event) -> bytes:
-    """The bytes the chain hashes: canonical_json encoded (it is ASCII)."""
+    """canonical_json encoded (it is ASCII): what content_sha256 hashes."""
     return canonical_json(event).encode("ascii")
 
 
@@ -106,17 +129,120 @@ def event_from_dict(data: dict[str, Any]) -> Event:
 
 @cache
 def _event_writer() -> Callable[[Any], str]:
-    return dataclass_writer(Event, exclude=_CHAIN_FIELDS)
+    return dataclass_writer(Event, exclude=_NOT_CANONICAL)
 
 
 def chain_hash(prev_hash: str, event: Event) -> str:
-    """sha256(prev_hash as 32 bytes + canonical_bytes(event)), hex."""
-    return link_hash(prev_hash, canonical_bytes(event))
+    """sha256(prev_hash as 32 bytes + chain_document(event)), hex."""
+    return link_hash(prev_hash, chain_document(event))
 
 
-def link_hash(prev_hash: str, canonical: bytes) -> str:
-    """chain_hash for canonical bytes already computed."""
-    return hashlib.sha256(bytes.fromhex(prev_hash) + canonical).hexdigest()
+def link_hash(prev_hash: str, document: bytes) -> str:
+    """chain_hash for a chain document already computed."""
+    return hashlib.sha256(bytes.fromhex(prev_hash) + document).hexdigest()
+
+
+def chain_document(event: Event) -> bytes:
+    """The bytes the chain hashes: ``{"content":<digest>,"event":<metadata JSON>}`` (sorted,
+    compact ASCII JSON).
+
+    The metadata JSON is canonical_json without the CONTENT_FIELDS. The digest is
+    content_sha256(event), or, for an event without content whose ``content_digest`` is set
+    (retention removed its content), that digest.
+    """
+    return chain_parts(event)[1]
+
+
+def chain_parts(event: Event) -> tuple[str, bytes]:
+    """(canonical_json(event), chain_document(event)), at little more than the cost of one."""
+    canonical, metadata = _split_writer()(event)
+    if event.content_digest and not has_content(event):
+        digest = event.content_digest
+    else:
+        digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()
+    return canonical, f'{{"content":{_string(digest)},"event":{metadata}}}'.encode("ascii")
+
+
+def content_sha256(event: Event) -> str:
+    """sha256 of canonical_bytes(event), hex: what the chain holds for the event's content."""
+    return hashlib.sha256(canonical_bytes(event)).hexdigest()
+
+
+def has_content(event: Event) -> bool:
+    """Whether any of the CONTENT_FIELDS holds something."""
+    action, decision = event.action, event.decision
+    actor, op = action.actor, action.operation
+    return bool(
+        action.raw
+        or op != Operation(kind=op.kind)
+        or actor.user.os_account
+        or actor.repository.root
+        or decision.explanation
+        or decision.error
+        or (decision.winner is not None and decision.winner.explanation)
+        or any(m.explanation for m in decision.matches)
+    )
+
+
+def strip_content(event: Event) -> Event:
+    """The event without its content (the CONTENT_FIELDS emptied) and with content_digest
+    set: it has the same chain hash. An event already stripped is returned as it is."""
+    if event.content_digest and not has_content(event):
+        return event
+    action, decision = event.action, event.decision
+    actor = action.actor
+    actor = replace(
+        actor,
+        user=replace(actor.user, os_account=""),
+        repository=replace(actor.repository, root=""),
+    )
+    winner = None if decision.winner is None else replace(decision.winner, explanation="")
+    decision = replace(
+        decision,
+        explanation="",
+        error="",
+        winner=winner,
+        matches=tuple(replace(m, explanation="") for m in decision.matches),
+    )
+    return replace(
+        event,
+        action=replace(action, actor=actor, operation=Operation(kind=action.kind), raw={}),
+        decision=decision,
+        content_digest=content_sha256(event),
+    )
+
+
+@cache
+def _split_writer() -> Callable[[Any], tuple[str, str]]:
+    """(canonical_json, the same without the CONTENT_FIELDS), written in one pass."""
+
+    def optional(write: Callable[[Any], tuple[str, str]]) -> Callable[[Any], tuple[str, str]]:
+        return lambda v: ("null", "null") if v is None else write(v)
+
+    def each(write: Callable[[Any], tuple[str, str]]) -> Callable[[Any], tuple[str, str]]:
+        def write_all(values: Any) -> tuple[str, str]:
+            pairs = [write(v) for v in values]
+            whole, part = ",".join(p[0] for p in pairs), ",".join(p[1] for p in pairs)
+            return f"[{whole}]", f"[{part}]"
+
+        return write_all
+
+    user = split_writer(User, leave_out={"os_account"})
+    repository = split_writer(Repository, leave_out={"root"})
+    actor = split_writer(Actor, split={"user": user, "repository": repository})
+    operation = split_writer(
+        Operation, leave_out={f.name for f in fields(Operation) if f.name != "kind"}
+    )
+    action = split_writer(Action, leave_out={"raw"}, split={"actor": actor, "operation": operation})
+    match = split_writer(Match, leave_out={"explanation"})
+    decision = split_writer(
+        Decision,
+        leave_out={"explanation", "error"},
+        split={"winner": optional(match), "matches": each(match)},
+    )
+    return split_writer(
+        Event, exclude=_NOT_CANONICAL, split={"action": action, "decision": decision}
+    )
 
 
 def checkpoint_message(seq: int, hash: str, time: str) -> bytes:

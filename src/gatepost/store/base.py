@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from types import TracebackType
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from gatepost.errors import StoreError
 from gatepost.evidence.event import Checkpoint, Event
@@ -87,6 +87,39 @@ class EventQuery:
             raise StoreError(f"query order must be 'asc' or 'desc', got {self.order!r}")
 
 
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One event's raw evidence as the store keeps it: sealed by gatepost.evidence.raw."""
+
+    event_id: str
+    created_at: str  # RFC 3339: when it was kept (raw retention counts from here)
+    nonce: bytes
+    ciphertext: bytes
+    key_id: str  # which key sealed it
+
+
+@dataclass(frozen=True, slots=True)
+class Holds:
+    """Legal holds: the events of these sessions and users are never removed nor stripped."""
+
+    sessions: tuple[str, ...] = ()
+    users: tuple[str, ...] = ()
+
+
+class Removal(NamedTuple):
+    removed: int  # rows removed (in a dry run: that would be)
+    held: int  # rows past their retention, kept because of a legal hold
+
+
+class Prefix(NamedTuple):
+    """The part of the chain metadata retention may remove (see EventStore.chain_prefix)."""
+
+    first: int  # seq of the first stored event, 0 for an empty store
+    last: int  # seq of the last event that may go (first - 1 when none may)
+    expired: int  # events older than the cut
+    held: int  # of those, events under a legal hold
+
+
 class EventStore(ABC):
     """Where events are kept: append-only, hash-chained, searchable.
 
@@ -142,6 +175,40 @@ class EventStore(ABC):
     @abstractmethod
     def checkpoints(self) -> list[Checkpoint]:
         """Every kept checkpoint, by seq."""
+
+    # -------------------------------------------------------------------- raw evidence
+
+    @abstractmethod
+    def put_raw(self, row: RawRow) -> bool:
+        """Keep an event's sealed raw evidence; False, keeping the first, when it has some."""
+
+    @abstractmethod
+    def get_raw(self, event_id: str) -> RawRow | None:
+        """The sealed raw evidence of that event, or None."""
+
+    # -------------------------------------------------------------------- retention
+
+    @abstractmethod
+    def remove_raw(self, before: str, holds: Holds, *, dry_run: bool = False) -> Removal:
+        """Remove the raw evidence kept before ``before`` (RFC 3339), but held events'."""
+
+    @abstractmethod
+    def strip_content(self, before: str, holds: Holds, *, dry_run: bool = False) -> Removal:
+        """Remove the content (gatepost.evidence.event.strip_content) of the events whose time
+        is before ``before``, but held events' and gatepost's own (agent AUDIT_AGENT). The
+        chain is unchanged: a stripped event keeps its hash. Counts events stripped now."""
+
+    @abstractmethod
+    def chain_prefix(self, before: str, holds: Holds) -> Prefix:
+        """The longest prefix of the chain whose events are all older than ``before`` and under
+        no hold, without the last event (which carries the head): what ``prune`` may remove."""
+
+    @abstractmethod
+    def prune(self, through_seq: int, *, dry_run: bool = False) -> int:
+        """Remove the events with seq <= through_seq and their raw evidence, in one
+        transaction; returns how many events. Refused (StoreError) for the last event (it holds
+        the head), and unless a checkpoint at through_seq holds that event's hash: verify
+        (evidence.chain) starts there. A dry run counts only, without that check."""
 
     @abstractmethod
     def close(self) -> None:

@@ -76,6 +76,22 @@ POSTGRES_MIGRATIONS = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "raw evidence and content retention",
+        (
+            # the digest the chain holds for an event's content once retention removed it
+            "ALTER TABLE events ADD COLUMN content_digest text NOT NULL DEFAULT ''",
+            f"""CREATE TABLE raw_evidence (
+                event_id {_TEXT} PRIMARY KEY,
+                created_at timestamptz NOT NULL,
+                nonce bytea NOT NULL,
+                ciphertext bytea NOT NULL,
+                key_id text NOT NULL
+            )""",
+            "CREATE INDEX raw_evidence_created ON raw_evidence (created_at)",
+        ),
+    ),
 )
 
 _COPY = f"COPY events ({', '.join(COLUMNS)}) FROM STDIN"
@@ -233,8 +249,8 @@ class PostgresStore(SqlStore):
                 conn.execute(sql.replace("?", "%s"), params)
 
     @contextmanager
-    def _chain_transaction(self) -> Iterator[_ChainTx]:
-        with self._locked_transaction(self._chain_key, "append") as conn:
+    def _chain_transaction(self, doing: str = "append") -> Iterator[_ChainTx]:
+        with self._locked_transaction(self._chain_key, doing) as conn:
             yield _ChainTx(conn)
 
     def close(self) -> None:
@@ -263,6 +279,10 @@ class _ChainTx:
         with self._conn.cursor() as cur, cur.copy(_COPY) as copy:
             for row in rows:
                 copy.write_row(row)
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        cur = self._conn.execute(sql.replace("?", "%s"), params)
+        return cur.fetchall() if cur.description is not None else []
 
 
 class _Target:

@@ -1,4 +1,5 @@
-"""What the SQL backends share: the row layout, the query builder and the chained append.
+"""What the SQL backends share: the row layout, the query builder and the chained append
+(raw evidence and retention: gatepost.store.sql_retention).
 
 A backend supplies a Dialect (how its SQL differs) and four primitives: ``_read``, ``_write``,
 ``_chain_transaction`` (a write transaction holding the chain lock) and ``close``; every one of
@@ -20,21 +21,27 @@ from gatepost.evidence.event import (
     GENESIS_HASH,
     Checkpoint,
     Event,
-    canonical_json,
     chain_hash,
+    chain_parts,
     event_from_dict,
+    has_content,
     index_row,
     link_hash,
 )
+from gatepost.store import sql_retention
 from gatepost.store.base import (
     COUNT_DIMENSIONS,
     CorruptEventError,
     EventQuery,
     EventStore,
+    Holds,
+    Prefix,
+    RawRow,
+    Removal,
     parse_time,
 )
 
-CHAIN_COLUMNS = ("id", "seq", "prev_hash", "hash", "doc")
+CHAIN_COLUMNS = ("id", "seq", "prev_hash", "hash", "content_digest", "doc")
 INDEX_COLUMNS = (
     "ts",
     "user_id",
@@ -116,10 +123,14 @@ class ChainTx(Protocol):
 
     def insert(self, rows: Sequence[tuple[object, ...]]) -> None: ...
 
+    def execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Any statement (``?`` placeholders); the rows it returns, if any."""
+
 
 class _Prepared(NamedTuple):
     id: str
-    canonical: bytes
+    chained: bytes  # chain_document
+    content_digest: str
     doc: str
     columns: tuple[object, ...]  # INDEX_COLUMNS values
 
@@ -136,7 +147,7 @@ class SqlStore(EventStore):
     def _write(self, sql: str, params: Sequence[object] = ()) -> None: ...
 
     @abstractmethod
-    def _chain_transaction(self) -> AbstractContextManager[ChainTx]: ...
+    def _chain_transaction(self, doing: str = "append") -> AbstractContextManager[ChainTx]: ...
 
     # -------------------------------------------------------------------- writing
 
@@ -152,8 +163,8 @@ class SqlStore(EventStore):
                 if p.id in existing:
                     continue
                 seq += 1
-                digest = link_hash(prev, p.canonical)
-                rows.append((p.id, seq, prev, digest, p.doc, *p.columns))
+                digest = link_hash(prev, p.chained)
+                rows.append((p.id, seq, prev, digest, p.content_digest, p.doc, *p.columns))
                 prev = digest
             if rows:
                 tx.insert(rows)
@@ -170,13 +181,13 @@ class SqlStore(EventStore):
             if not event.id:
                 raise StoreError("an event without an id cannot be stored")
             try:
-                text = canonical_json(event)
+                text, chained = chain_parts(event)
                 doc = encode(text)
             except (TypeError, ValueError, RecursionError) as exc:
                 raise StoreError(f"event {event.id}: cannot be serialized as JSON: {exc}") from None
-            out.append(
-                _Prepared(clean(event.id), text.encode("ascii"), doc, self._index_values(event))
-            )
+            stripped = event.content_digest and not has_content(event)
+            digest = clean(event.content_digest) if stripped else ""
+            out.append(_Prepared(clean(event.id), chained, digest, doc, self._index_values(event)))
         return out
 
     def _index_values(self, event: Event) -> tuple[object, ...]:
@@ -263,6 +274,26 @@ class SqlStore(EventStore):
         rows = self._read("SELECT seq, hash, time, signature FROM checkpoints ORDER BY seq")
         return [Checkpoint(int(s), str(h), str(t), str(sig)) for s, h, t, sig in rows]
 
+    # -------------------------------------------------------------------- raw evidence, retention
+
+    def put_raw(self, row: RawRow) -> bool:
+        return sql_retention.put_raw(self, row)
+
+    def get_raw(self, event_id: str) -> RawRow | None:
+        return sql_retention.get_raw(self, event_id)
+
+    def remove_raw(self, before: str, holds: Holds, *, dry_run: bool = False) -> Removal:
+        return sql_retention.remove_raw(self, before, holds, dry_run=dry_run)
+
+    def strip_content(self, before: str, holds: Holds, *, dry_run: bool = False) -> Removal:
+        return sql_retention.strip_content(self, before, holds, dry_run=dry_run)
+
+    def chain_prefix(self, before: str, holds: Holds) -> Prefix:
+        return sql_retention.chain_prefix(self, before, holds)
+
+    def prune(self, through_seq: int, *, dry_run: bool = False) -> int:
+        return sql_retention.prune(self, through_seq, dry_run=dry_run)
+
     # -------------------------------------------------------------------- helpers
 
     def _check_columns(self, event: Event, row: tuple[Any, ...]) -> None:
@@ -285,10 +316,10 @@ class SqlStore(EventStore):
             )
 
     def _decode(self, row: tuple[Any, ...]) -> Event:
-        event_id, seq, prev_hash, digest, doc = row[:5]
+        event_id, seq, prev_hash, digest, content_digest, doc = row[: len(CHAIN_COLUMNS)]
         try:
             data = self.dialect.decode_doc(doc)
-            data.update(seq=seq, prev_hash=prev_hash, hash=digest)
+            data.update(seq=seq, prev_hash=prev_hash, hash=digest, content_digest=content_digest)
             event = event_from_dict(data)
         except (PayloadError, ValueError, TypeError, AttributeError) as exc:
             raise CorruptEventError(

@@ -73,6 +73,22 @@ SQLITE_MIGRATIONS = (
             )""",
         ),
     ),
+    Migration(
+        2,
+        "raw evidence and content retention",
+        (
+            # the digest the chain holds for an event's content once retention removed it
+            "ALTER TABLE events ADD COLUMN content_digest TEXT NOT NULL DEFAULT ''",
+            """CREATE TABLE raw_evidence (
+                event_id TEXT PRIMARY KEY,
+                created_at INTEGER NOT NULL,
+                nonce BLOB NOT NULL,
+                ciphertext BLOB NOT NULL,
+                key_id TEXT NOT NULL
+            )""",
+            "CREATE INDEX raw_evidence_created ON raw_evidence (created_at)",
+        ),
+    ),
 )
 
 _INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
@@ -181,8 +197,8 @@ class SQLiteStore(SqlStore):
             conn.execute(sql, params)
 
     @contextmanager
-    def _chain_transaction(self) -> Iterator[_ChainTx]:
-        with self._transaction("append") as conn:
+    def _chain_transaction(self, doing: str = "append") -> Iterator[_ChainTx]:
+        with self._transaction(doing) as conn:
             yield _ChainTx(conn)
 
     def close(self) -> None:
@@ -210,6 +226,9 @@ class _ChainTx:
 
     def insert(self, rows: Sequence[tuple[object, ...]]) -> None:
         self._conn.executemany(_INSERT, rows)
+
+    def execute(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self._conn.execute(sql, params).fetchall()
 
 
 class _Target:
