@@ -158,7 +158,7 @@ class SQLiteStore(SqlStore):
             if mode != "wal" and self.path != ":memory:":
                 raise StoreError(f"SQLite store {self.path}: cannot use WAL (journal mode {mode})")
             self._conn.execute(f"PRAGMA synchronous={synchronous}")
-            self._conn.execute("PRAGMA cache_size=-32768")  # 32 MiB
+            self._conn.execute("PRAGMA cache_size=-65536")  # 64 MiB
             # Checkpoint the WAL into the database every 32 MiB rather than 8: fewer fsyncs,
             # and index pages written by many appends are copied once.
             self._conn.execute("PRAGMA wal_autocheckpoint=4096")
