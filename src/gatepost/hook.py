@@ -160,6 +160,7 @@ def handle(
     try:
         try:
             if len(data) > MAX_PAYLOAD:
+                text = data[:65536].decode("utf-8", errors="replace")  # a prefix, for evidence
                 raise GatepostError(f"payload of {len(data)} bytes exceeds {MAX_PAYLOAD}")
             text = data.decode("utf-8", errors="replace")
             try:

@@ -519,6 +519,7 @@ def test_a_store_made_before_raw_evidence_and_retention_is_upgraded(
         assert backend.rows("SELECT version FROM schema_migrations ORDER BY version") == [
             (1,),
             (2,),
+            (3,),
         ]
         store.append(EVENTS)
         assert store_raw(store, EVENTS[0].id, b"payload", key, now=NOW)

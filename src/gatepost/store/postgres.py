@@ -92,6 +92,16 @@ POSTGRES_MIGRATIONS = (
             "CREATE INDEX raw_evidence_created ON raw_evidence (created_at)",
         ),
     ),
+    Migration(
+        3,
+        "one index for agent and kind",
+        (
+            # as in SQLite: one (agent, kind, ts) index in place of two low-cardinality ones
+            "DROP INDEX events_agent",
+            "DROP INDEX events_kind",
+            "CREATE INDEX events_agent_kind ON events (agent, kind, ts)",
+        ),
+    ),
 )
 
 _COPY = f"COPY events ({', '.join(COLUMNS)}) FROM STDIN"

@@ -89,6 +89,17 @@ SQLITE_MIGRATIONS = (
             "CREATE INDEX raw_evidence_created ON raw_evidence (created_at)",
         ),
     ),
+    Migration(
+        3,
+        "one index for agent and kind",
+        (
+            # two low-cardinality indexes cost every append more than their queries gain; one
+            # (agent, kind, ts) index still covers counting by either and filtering by agent
+            "DROP INDEX events_agent",
+            "DROP INDEX events_kind",
+            "CREATE INDEX events_agent_kind ON events (agent, kind, ts)",
+        ),
+    ),
 )
 
 _INSERT = f"INSERT INTO events ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
