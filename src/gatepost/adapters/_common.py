@@ -188,3 +188,24 @@ def make_action(
         operation=operation,
         raw=payload,
     )
+
+
+def snake_case_preamble(
+    payload: Any, agent: str
+) -> tuple[dict[str, Any], str, str, dict[str, Any]]:
+    """What the snake_case payloads of Claude Code, Codex and Gemini CLI share: the payload as
+    a dict, its event name (required, non-empty), its cwd, and the keyword arguments every
+    ``make_action`` call of these adapters starts from."""
+    p = payload_dict(payload)
+    event = get_str(p, "hook_event_name", "$", required=True)
+    if not event:
+        raise AdapterError("$.hook_event_name: must not be empty")
+    common: dict[str, Any] = {
+        "agent": agent,
+        "payload": p,
+        "event": event,
+        "session_id": get_str(p, "session_id", "$"),
+        "version": get_str(p, "version", "$"),
+        "time": get_str(p, "timestamp", "$"),
+    }
+    return p, event, get_str(p, "cwd", "$"), common

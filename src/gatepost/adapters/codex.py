@@ -44,8 +44,8 @@ from gatepost.adapters._common import (
     non_empty,
     output_text,
     path_refs,
-    payload_dict,
     render_unparsed,
+    snake_case_preamble,
     split_mcp,
 )
 from gatepost.adapters.base import Reply, reason_text
@@ -106,19 +106,7 @@ CAPABILITIES[Kind.SESSION.value] = {
 
 def parse(payload: dict[str, Any]) -> Action:
     """A Codex hook payload."""
-    p = payload_dict(payload)
-    event = get_str(p, "hook_event_name", "$", required=True)
-    if not event:
-        raise AdapterError("$.hook_event_name: must not be empty")
-    cwd = get_str(p, "cwd", "$")
-    common: dict[str, Any] = {
-        "agent": NAME,
-        "payload": p,
-        "event": event,
-        "session_id": get_str(p, "session_id", "$"),
-        "version": get_str(p, "version", "$"),
-        "time": get_str(p, "timestamp", "$"),
-    }
+    p, event, cwd, common = snake_case_preamble(payload, NAME)
     if event in _TOOL_EVENTS:
         tool = get_str(p, "tool_name", "$", required=True)
         op = _tool_operation(tool, get_dict(p, "tool_input", "$"), cwd)
