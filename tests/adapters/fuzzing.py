@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -14,8 +13,8 @@ from hypothesis import strategies as st
 from gatepost.action import Action, Decision, Match, Mode, Verdict
 from gatepost.adapters._common import OUTPUT_CAP
 from gatepost.errors import AdapterError
+from tests.adapters import _ide_support
 
-FIXTURES = Path(__file__).parents[1] / "fixtures" / "payloads"
 EXIT_CODES = {0, 2}
 
 JSON = st.recursive(
@@ -59,11 +58,8 @@ DECISIONS = st.builds(
 
 
 def goldens(agent: str) -> list[Any]:
-    return [
-        json.loads(p.read_text())
-        for p in sorted((FIXTURES / agent).glob("*/*.json"))
-        if not p.name.endswith(".expected.json")
-    ]
+    """The agent's golden payloads, parsed."""
+    return [_ide_support.load(p) for p in _ide_support.goldens(agent)]
 
 
 def payloads(

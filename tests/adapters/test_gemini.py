@@ -8,19 +8,18 @@ from typing import Any
 
 import pytest
 
-from gatepost.action import Action, Decision, Kind, Match, McpCall, Mode, UrlRef, Verdict
+from gatepost.action import Decision, Kind, Match, McpCall, Mode, UrlRef, Verdict
 from gatepost.adapters import gemini as adapter
 from gatepost.adapters.base import Reply, reason_text
-from gatepost.codec import from_dict
 from gatepost.errors import AdapterError
+from tests.adapters import _ide_support as s
 
-ROOT = Path(__file__).parents[1] / "fixtures" / "payloads" / "gemini-cli"
-GOLDENS = sorted(p for p in ROOT.glob("*/*.json") if not p.name.endswith(".expected.json"))
+AGENT = "gemini-cli"
+GOLDENS = s.goldens(AGENT)
 
 
 def _load(rel: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((ROOT / f"{rel}.json").read_text())
-    return data
+    return s.payload(AGENT, rel)
 
 
 def _match(
@@ -58,10 +57,9 @@ W = reason_text(WARN)
 # ---------------------------------------------------------------------------- parse
 
 
-@pytest.mark.parametrize("path", GOLDENS, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("path", GOLDENS, ids=s.golden_id)
 def test_parse_golden(path: Path) -> None:
-    expected = json.loads(path.with_name(f"{path.stem}.expected.json").read_text())
-    assert adapter.parse(json.loads(path.read_text())) == from_dict(Action, expected)
+    assert adapter.parse(s.load(path)) == s.expected_action(path)
 
 
 def test_goldens_cover_every_event_and_tool() -> None:
