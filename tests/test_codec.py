@@ -35,7 +35,10 @@ from gatepost.action import (
     Verdict,
     WaiverUse,
 )
+from gatepost.config import SHIPPED_PACKS
 from gatepost.errors import PayloadError
+from gatepost.policy.load import load_policy_set
+from gatepost.policy.model import Pack, PolicySet
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -189,3 +192,18 @@ def test_bad_action_json_names_the_field(data: dict[str, Any], message: str) -> 
     with pytest.raises(PayloadError) as info:
         codec.from_dict(Action, data)
     assert str(info.value).startswith(message)
+
+
+def test_shipped_policy_set_round_trip_is_lossless() -> None:
+    policy_set = load_policy_set(sorted(SHIPPED_PACKS.glob("*.yaml")), None)
+    assert codec.loads(PolicySet, codec.dumps(policy_set)) == policy_set
+
+
+def test_dict_values_are_converted_by_their_type() -> None:
+    data = {"id": "p", "version": "1", "title": "P", "rules": [], "lists": {"x": ["a", "b"]}}
+    assert codec.from_dict(Pack, data) == Pack(
+        id="p", version="1", title="P", rules=(), lists={"x": ("a", "b")}
+    )
+    with pytest.raises(PayloadError) as info:
+        codec.from_dict(Pack, data | {"lists": {"x": ["a", 1]}})
+    assert str(info.value) == "$.lists.x[1]: expected str, got int"

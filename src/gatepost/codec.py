@@ -91,7 +91,10 @@ def _convert(tp: Any, data: Any, where: str) -> Any:
     if origin is dict:
         if not isinstance(data, dict):
             raise PayloadError(f"{where}: expected an object")
-        return dict(data)
+        value = typing.get_args(tp)[1] if typing.get_args(tp) else Any
+        if value is Any:
+            return dict(data)
+        return {k: _convert(value, v, f"{where}.{k}") for k, v in data.items()}
     if tp is float:
         if isinstance(data, bool) or not isinstance(data, (int, float)):
             raise PayloadError(f"{where}: expected a number")

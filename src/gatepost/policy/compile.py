@@ -136,7 +136,15 @@ def _compile_waivers(waivers: tuple[Waiver, ...], pack: Pack | None) -> tuple[Co
     )
 
 
-def compile_policy(policy: PolicySet) -> CompiledPolicy:
+def policy_revision(policy: PolicySet) -> str:
+    """The revision of a policy: a digest of its packs and assignments as JSON."""
+    text = codec.dumps({"packs": policy.packs, "assignments": policy.assignments})
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def compile_policy(policy: PolicySet, revision: str | None = None) -> CompiledPolicy:
+    """Compile ``policy``; ``revision``, when given, must be ``policy_revision(policy)`` (as
+    kept beside a cached copy), sparing its computation."""
     packs = {p.id: p for p in policy.packs}
     compiled: list[CompiledRule] = []
     generic: dict[str, list[CompiledRule]] = {k: [] for k in KINDS}
@@ -161,11 +169,8 @@ def compile_policy(policy: PolicySet) -> CompiledPolicy:
                         indexed[kind].setdefault(prog, []).append(cr)
                 else:
                     generic[kind].append(cr)
-    digest = hashlib.sha256(
-        codec.dumps({"packs": policy.packs, "assignments": policy.assignments}).encode()
-    ).hexdigest()[:16]
     return CompiledPolicy(
-        revision=digest,
+        revision=policy_revision(policy) if revision is None else revision,
         packs=MappingProxyType(packs),
         assignments=policy.assignments,
         by_kind=MappingProxyType({k: tuple(v) for k, v in generic.items()}),

@@ -4,6 +4,9 @@ A broken policy file is refused with its file, line and rule id, and the last po
 loaded cleanly stays in force: every clean load saves a snapshot of its files under
 ``GATEPOST_HOME/state/last-good``; a failed load falls back to that snapshot (or to the shipped
 packs when there is none) and reports the error.
+
+A clean load is also kept in the policy cache (:mod:`gatepost.policy.cache`), so while the
+files stay byte for byte the same, later processes take it from there without PyYAML.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ from pathlib import Path
 
 from gatepost.config import SHIPPED_PACKS, Config
 from gatepost.errors import PolicyError
+from gatepost.policy import cache
 from gatepost.policy.compile import CompiledPolicy, compile_policy
-from gatepost.policy.load import load_policy_set
+from gatepost.policy.model import PolicySet
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,30 +29,73 @@ class LoadedPolicy:
     source: str = "configured"  # configured | last-good | shipped
 
 
+@dataclass(frozen=True, slots=True)
+class _Configured:
+    """The configured policy, and whether it came from the cache (then nothing to keep)."""
+
+    policy: CompiledPolicy
+    policy_set: PolicySet
+    cached: bool
+
+
 def _last_good_dir(config: Config) -> Path:
     return config.home / "state" / "last-good"
 
 
+def _inputs(config: Config) -> tuple[list[Path], Path | None]:
+    assignments = config.assignments_file if config.assignments_file.is_file() else None
+    return config.pack_files(), assignments
+
+
+def _load(
+    config: Config, packs: list[Path], assignments: Path | None, key: str | None
+) -> _Configured:
+    hit = cache.read(config, key) if key is not None else None
+    if hit is not None:
+        policy_set, revision = hit
+        return _Configured(compile_policy(policy_set, revision), policy_set, cached=True)
+    from gatepost.policy.load import load_policy_set  # PyYAML is imported only on a miss
+
+    policy_set = load_policy_set(packs, assignments)
+    return _Configured(compile_policy(policy_set), policy_set, cached=False)
+
+
 def load_configured(config: Config) -> CompiledPolicy:
     """Load exactly what is configured; raises PolicyError on the first problem."""
-    assignments = config.assignments_file if config.assignments_file.is_file() else None
-    return compile_policy(load_policy_set(config.pack_files(), assignments))
+    packs, assignments = _inputs(config)
+    return _load(config, packs, assignments, cache.key_of(packs, assignments)).policy
 
 
 def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
+    """The configured policy, or the last good one when the configured files are refused.
+
+    With ``save``, a clean load from the files saves the last-good snapshot and then caches
+    the validated set; a load from the cache saves nothing (its snapshot was saved when the
+    entry was written). A fallback is never cached."""
+    packs, assignments = _inputs(config)
+    key = cache.key_of(packs, assignments)
     try:
-        policy = load_configured(config)
+        loaded = _load(config, packs, assignments, key)
     except PolicyError as exc:
         return _fallback(config, exc)
-    if save:
-        _save_snapshot(config)
-    return LoadedPolicy(policy=policy)
+    if (
+        save
+        and not loaded.cached
+        and _save_snapshot(config)
+        and key is not None
+        and cache.key_of(packs, assignments) == key  # no file changed while it was read
+    ):
+        cache.write(config, key, loaded.policy_set, loaded.policy.revision)
+    elif save and loaded.cached and not _last_good_dir(config).is_dir():
+        _save_snapshot(config)  # the snapshot was removed since the entry was written
+    return LoadedPolicy(policy=loaded.policy)
 
 
-def _save_snapshot(config: Config) -> None:
+def _save_snapshot(config: Config) -> bool:
+    """Keep a copy of the user's policy files; True when the snapshot is up to date."""
     local = sorted(config.packs_dir.glob("*.yaml")) if config.packs_dir.is_dir() else []
     if not local and not config.assignments_file.is_file():
-        return  # nothing of the user's own to keep
+        return True  # nothing of the user's own to keep
     target = _last_good_dir(config)
     tmp = target.with_name("last-good.tmp")
     try:
@@ -63,9 +110,13 @@ def _save_snapshot(config: Config) -> None:
         tmp.rename(target)
     except OSError:
         shutil.rmtree(tmp, ignore_errors=True)  # a snapshot is a convenience, never a failure
+        return False
+    return True
 
 
 def _fallback(config: Config, error: PolicyError) -> LoadedPolicy:
+    from gatepost.policy.load import load_policy_set
+
     snap = _last_good_dir(config)
     if snap.is_dir():
         files = sorted(SHIPPED_PACKS.glob("*.yaml")) if _shipped(snap) else []
