@@ -7,13 +7,11 @@ The repository is read from its files (``.git/config``, ``.git/HEAD``), never by
 
 from __future__ import annotations
 
-import configparser
 import contextlib
 import getpass
 import hashlib
 import os
 import re
-import socket
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,6 +41,8 @@ def normalize_remote(url: str) -> str:
 
 def parse_git_config_remote(text: str) -> str:
     """The ``origin`` remote URL (or the first remote's) from a git config file's text."""
+    import configparser  # ~1.5 ms of a cold hook, needed only inside a repository
+
     parser = configparser.RawConfigParser(strict=False)
     try:
         parser.read_string(text)
@@ -106,7 +106,10 @@ def discover_repository(cwd: str) -> Repository:
 
 def host_identity() -> Host:
     """A stable host id: the machine id when the OS has one, else a hash of the host name."""
-    name = socket.gethostname()
+    # socket.gethostname is _socket's; the socket module itself costs a cold hook ~3 ms
+    from _socket import gethostname
+
+    name = gethostname()
     for f in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
         try:
             mid = Path(f).read_text().strip()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -10,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gatepost.action import CommandInfo, PathRef, Redirect, SimpleCommand, UrlRef
+from gatepost.analysis import shell
 from gatepost.analysis.context import Environment
 from gatepost.analysis.paths import absolute, classify_path
 from gatepost.analysis.shell import MAX_INPUT, parse_command
@@ -757,3 +761,45 @@ def test_inline_code_from_a_herestring_and_under_sudo() -> None:
     assert cmds("sudo python3 <<< 'import os; os.system(\"git status\")'")[1:] == (
         sc("git", "status", wrappers=("sudo", "python3 <<<"), context="inline", parent=0),
     )
+
+
+_COLD_PARSE = """
+import json, sys
+from gatepost.analysis.context import Environment
+from gatepost.analysis.shell import parse_command
+watched = ("importlib.resources", "tree_sitter_bash")
+before = [m for m in watched if m in sys.modules]
+env = Environment(home="/h", gatepost_home="/h/.g", repo_root="")
+programs = [c.program for c in parse_command("ls | wc -l", "/", env).commands]
+after = [m for m in watched if m in sys.modules]
+print(json.dumps({"before": before, "after": after, "programs": programs}))
+"""
+
+
+def test_the_grammar_loads_without_the_package_init() -> None:
+    # tree_sitter_bash/__init__ imports importlib.resources, ~10 ms of a cold hook process
+    out = subprocess.run(
+        [sys.executable, "-c", _COLD_PARSE], capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(out) == {"before": [], "after": [], "programs": ["ls", "wc"]}
+
+
+def test_the_grammar_from_the_binding_is_the_packages() -> None:
+    import tree_sitter
+    import tree_sitter_bash
+
+    binding = shell._load_binding()
+    assert binding is not None
+    assert tree_sitter.Language(binding.language()) == tree_sitter.Language(
+        tree_sitter_bash.language()
+    )
+
+
+def test_the_grammar_falls_back_to_the_package_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    import tree_sitter
+    import tree_sitter_bash
+
+    expected = tree_sitter.Language(tree_sitter_bash.language())
+    monkeypatch.delitem(sys.modules, "tree_sitter_bash")
+    monkeypatch.setattr(shell, "_load_binding", lambda: None)
+    assert tree_sitter.Language(shell._bash_language()) == expected

@@ -14,7 +14,7 @@ that are their first arguments (linear). Calls whose arguments are not literals 
 from __future__ import annotations
 
 import re
-import shlex
+from functools import cache
 
 CODE_CAP = 16 * 1024  # characters of code scanned
 MAX_COMMANDS = 32
@@ -91,14 +91,6 @@ _CALLS: dict[str, dict[str, str]] = {
         "rmdir": "rmdir",
     },
 }
-_PATTERNS = {
-    language: re.compile(
-        r"(?<![\w$])("
-        + "|".join(re.escape(c) for c in sorted(calls, key=len, reverse=True))
-        + r")(?![\w])"
-    )
-    for language, calls in _CALLS.items()
-}
 _BACKTICKS = frozenset({"ruby", "perl", "php"})
 _QX = re.compile(r"(?<![\w$@%])(?:qx|%x)\s*([{(\[</|!])")
 _CLOSE = {"{": "}", "(": ")", "[": "]", "<": ">"}
@@ -109,13 +101,12 @@ _DELETE = {"rm": "rm -f --", "rm-r": "rm -rf --", "rmdir": "rmdir --"}
 def inline_commands(language: str, code: str) -> list[str]:
     """The shell command lines with the effects ``code`` (python, node, ruby, perl, php)
     visibly has, in the order they appear; at most 32, from the first 16 KiB of code."""
-    pattern = _PATTERNS.get(language)
-    if pattern is None:
+    calls = _CALLS.get(language)
+    if calls is None:
         return []
     code = code[:CODE_CAP]
-    calls = _CALLS[language]
     found: list[tuple[int, str]] = []
-    for m in pattern.finditer(code):
+    for m in _pattern(language).finditer(code):
         if len(found) >= MAX_COMMANDS:
             break
         what = calls[m.group(1)]
@@ -129,6 +120,14 @@ def inline_commands(language: str, code: str) -> list[str]:
         found.extend(_backticks(code))
     found.sort(key=lambda item: item[0])
     return [line for _, line in found[:MAX_COMMANDS]]
+
+
+@cache
+def _pattern(language: str) -> re.Pattern[str]:
+    """The known calls of ``language`` as one regex, compiled on first use: most hook
+    processes never meet inline code, and the five cost ~1 ms at import."""
+    calls = sorted(_CALLS[language], key=len, reverse=True)
+    return re.compile(r"(?<![\w$])(" + "|".join(map(re.escape, calls)) + r")(?![\w])")
 
 
 def _line(what: str, args: list[str], code: str, end: int) -> str:
@@ -150,7 +149,11 @@ def _line(what: str, args: list[str], code: str, end: int) -> str:
 
 
 def _word(text: str) -> str:
-    return text if text and _PLAIN.issuperset(text) else shlex.quote(text)
+    if text and _PLAIN.issuperset(text):
+        return text
+    import shlex  # rarely needed: most words are plain
+
+    return shlex.quote(text)
 
 
 def _after_call(code: str, i: int) -> int:

@@ -10,7 +10,9 @@ parser (see :mod:`gatepost.analysis.scan`), tree depth, wrapper nesting, command
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 import threading
 from typing import Any
 
@@ -80,10 +82,50 @@ def _get_parser() -> Any:
     global _parser
     if _parser is None:
         import tree_sitter
+
+        _parser = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+    return _parser
+
+
+def _bash_language() -> Any:
+    """The bash grammar, from tree-sitter-bash's compiled ``_binding`` alone when possible.
+
+    The package's ``__init__`` imports importlib.resources (and with it tempfile, shutil,
+    random...) only to offer query files we never read: ~10 ms of a cold hook.
+    """
+    binding = sys.modules.get("tree_sitter_bash") or _load_binding()
+    language = getattr(binding, "language", None)
+    if language is None:  # an unexpected package layout: the ordinary import
         import tree_sitter_bash
 
-        _parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
-    return _parser
+        language = tree_sitter_bash.language
+    return language()
+
+
+def _load_binding() -> Any:
+    """``tree_sitter_bash._binding`` loaded from its file, without running the package's
+    ``__init__`` (``find_spec`` of a top-level name only locates it); None if not found."""
+    import importlib.machinery
+    import importlib.util
+
+    name = "tree_sitter_bash._binding"
+    try:
+        package = importlib.util.find_spec("tree_sitter_bash")
+        for folder in (package and package.submodule_search_locations) or ():
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = os.path.join(folder, "_binding" + suffix)
+                if not os.path.isfile(path):
+                    continue
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+                if spec is None:
+                    return None
+                binding = importlib.util.module_from_spec(spec)
+                loader.exec_module(binding)
+                return binding
+    except (ImportError, OSError, ValueError):
+        pass
+    return None
 
 
 def _parse_tree(data: bytes) -> Any:

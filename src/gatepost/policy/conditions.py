@@ -168,9 +168,13 @@ def _check(
 
 
 class _Values:
-    """A set of strings that may contain globs; exact ones are looked up in a frozenset."""
+    """A set of strings that may contain globs; exact ones are looked up in a frozenset.
 
-    __slots__ = ("exact", "pattern", "text")
+    The globs become one regular expression on first use: the packs hold hundreds of them,
+    and one decision in a fresh hook process reaches few.
+    """
+
+    __slots__ = ("_globs", "_pattern", "exact", "text")
 
     def __init__(self, values: Iterable[str], *, lower: bool = False) -> None:
         exact: set[str] = set()
@@ -178,15 +182,22 @@ class _Values:
         for v in values:
             v = v.lower() if lower else v
             if any(c in v for c in "*?["):
-                globs.append(fnmatch.translate(v))
+                globs.append(v)
             else:
                 exact.add(v)
         self.exact = frozenset(exact)
-        self.pattern = re.compile("|".join(globs)) if globs else None
+        self._globs = tuple(globs)
+        self._pattern: re.Pattern[str] | None = None
         self.text = ", ".join(sorted(values))
 
     def hit(self, value: str) -> bool:
-        return value in self.exact or (self.pattern is not None and bool(self.pattern.match(value)))
+        if value in self.exact:
+            return True
+        if not self._globs:
+            return False
+        if self._pattern is None:  # concurrent first uses compile the same pattern: harmless
+            self._pattern = re.compile("|".join(map(fnmatch.translate, self._globs)))
+        return self._pattern.match(value) is not None
 
     def first(self, values: Iterable[str]) -> str | None:
         for v in values:
