@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import signal
 import sys
-import uuid
 from dataclasses import dataclass, replace
 from importlib import import_module
 from types import FrameType, ModuleType
@@ -21,6 +20,7 @@ from gatepost.action import Action, Decision, Mode, Surface, Verdict
 from gatepost.adapters.base import Reply
 from gatepost.config import Config
 from gatepost.errors import GatepostError
+from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 
 ADAPTERS = {
@@ -119,7 +119,7 @@ def _failure_action(agent: str, payload: Any, text: str) -> Action:
             if isinstance(value, str):
                 event = value
                 break
-    return Action(id=str(uuid.uuid4()), surface=Surface(agent=agent, event=event), raw=raw)
+    return Action(id=new_id(), surface=Surface(agent=agent, event=event), raw=raw)
 
 
 def _failure_decision(mode: str, error: str, revision: str) -> Decision:

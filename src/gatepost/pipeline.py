@@ -4,7 +4,6 @@ native reply. Pure apart from the identity binding, which reads the repository's
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import ModuleType
@@ -16,6 +15,7 @@ from gatepost.analysis.context import Environment
 from gatepost.analysis.enrich import enrich
 from gatepost.config import Config
 from gatepost.identity import bind
+from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.policy.engine import evaluate
 
@@ -40,7 +40,7 @@ def run_one(
     adapter, action = parse_any(adapter, payload)
     action = replace(
         action,
-        id=action.id or str(uuid.uuid4()),
+        id=action.id or new_id(),
         time=action.time or now_rfc3339(),
     )
     cwd = (
