@@ -103,6 +103,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gatepost.cli.hookmain import main as hook_main
 
         return hook_main(arguments[1:])
+    from gatepost import _classcode
+
+    _classcode.install()
     args = _parser().parse_args(arguments)
     if args.command is None:
         _parser().print_help()
