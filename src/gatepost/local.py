@@ -1,21 +1,29 @@
 """Deciding in this process and recording the event: what the hook does when no resident
-process answers, and what the resident process does for each request."""
+process answers, and what the resident process does for each request.
+
+Evidence is kept after the reply is out, as the resident process does: the cold hook answers
+the agent, then a detached child process redacts and stores the event while the hook exits
+(:func:`keep_after_reply`). Nothing of the evidence side (redaction, the store, SQLite) is
+imported before the reply, so the agent does not wait for it.
+"""
 
 from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from gatepost import codec
 from gatepost.adapters.base import Reply
 from gatepost.config import Config, load_config
 from gatepost.errors import ConfigError, GatepostError, StoreError
-from gatepost.evidence.event import Event
-from gatepost.evidence.record import make_event
-from gatepost.hook import adapter_for, handle
+from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.policy.source import LoadedPolicy, load_in_force
-from gatepost.store.base import EventStore
+
+if TYPE_CHECKING:
+    from gatepost.evidence.event import Event
+    from gatepost.store.base import EventStore
 
 
 def spool_dir(config: Config) -> Path:
@@ -24,6 +32,8 @@ def spool_dir(config: Config) -> Path:
 
 def spool(config: Config, events: list[Event]) -> None:
     """Keep events that the store could not take, durably, for a later delivery."""
+    from gatepost import codec
+
     d = spool_dir(config)
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{events[0].id}.jsonl"
@@ -44,6 +54,9 @@ def spooled(config: Config) -> list[Path]:
 def deliver_spool(config: Config, store: EventStore) -> int:
     """Append every spooled batch, oldest first, then remove it. Appends are idempotent by
     event id, so a batch delivered twice (a crash between append and removal) is stored once."""
+    from gatepost import codec
+    from gatepost.evidence.event import Event
+
     delivered = 0
     for path in spooled(config):
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -104,25 +117,127 @@ def current_config() -> tuple[Config, str]:
         return Config(home=home, user_home=Path.home()), f"configuration refused: {exc}"
 
 
-def decide_in_process(agent: str, data: bytes) -> Reply:
-    """The whole hook in this process: config, policy, decision, evidence, reply."""
+Keep = Callable[[], str]  # stores one decision's evidence; returns a problem to report, or ""
+
+
+def decide(agent: str, data: bytes) -> tuple[Reply, Config | None, Keep | None]:
+    """The decision in this process: config, policy, decision, reply, and the evidence still to
+    keep (None for a request naming no known agent, which gets a usage error and no event)."""
     try:
         adapter_for(agent)
     except GatepostError as exc:
-        return Reply(stderr=f"gatepost: {exc}\n", exit_code=2)
+        return Reply(stderr=f"gatepost: {exc}\n", exit_code=2), None, None
     config, config_error = current_config()
     loaded, policy_error = (None, config_error) if config_error else load(config)
     policy = loaded.policy if loaded else None
     result = handle(agent, data, config, policy, policy_error, deadline_ms=config.deadline_ms)
+    decided_ns = time.time_ns()
+    return result.reply, config, lambda: keep_evidence(config, result, data, decided_ns)
+
+
+def keep_evidence(config: Config, result: HookResult, data: bytes, now_ns: int) -> str:
+    """Redact and store one decision; returns a problem to report, or ""."""
     try:
-        event = make_event(result.action, result.decision, now_ns=time.time_ns())
-        problem = record(config, [event], [data])
+        from gatepost.evidence.record import make_event
+
+        event = make_event(result.action, result.decision, now_ns=now_ns)
+        return record(config, [event], [data])
     except Exception as exc:  # the hook boundary: the decision stands even if evidence fails
-        problem = f"event not recorded: {type(exc).__name__}: {exc}"
-    reply = result.reply
+        return f"event not recorded: {type(exc).__name__}: {exc}"
+
+
+def decide_in_process(agent: str, data: bytes) -> Reply:
+    """The whole hook in this process, evidence kept before the reply: config, policy,
+    decision, evidence, reply (a problem keeping the evidence is added to stderr)."""
+    reply, _, keep = decide(agent, data)
+    problem = keep() if keep else ""
     if problem:
         reply = Reply(reply.stdout, reply.stderr + f"gatepost: {problem}\n", reply.exit_code)
     return reply
+
+
+def log_problem(config: Config, problem: str) -> None:
+    """Append a problem nobody is there to read on stderr (the hook has answered and exited)
+    to GATEPOST_HOME/log/gatepost.log, where the resident process writes its own."""
+    try:
+        log = config.home / "log"
+        log.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with open(log / "gatepost.log", "a", encoding="utf-8") as f:
+            f.write(f"{stamp} [{os.getpid()}] {problem}\n")
+    except OSError:
+        pass
+
+
+def recording_lock(config: Config) -> Path:
+    return config.home / "run" / "recording.lock"
+
+
+def keep_after_reply(config: Config, keep: Keep) -> None:
+    """Keep the evidence in a detached child process, so that this one can exit now.
+
+    The child holds a shared lock on ``run/recording.lock`` from before the fork until it has
+    stored the event; :func:`wait_for_recording` takes the lock exclusively to wait for every
+    child in flight. Where there is no fork, the evidence is kept here, before returning.
+    """
+    if not hasattr(os, "fork"):
+        problem = keep()
+        if problem:
+            log_problem(config, problem)
+        return
+    import fcntl
+
+    lock_fd = -1
+    try:
+        lock = recording_lock(config)
+        lock.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(lock_fd, fcntl.LOCK_SH)
+        pid = os.fork()
+    except OSError:
+        pid = -1
+    if pid != 0:  # the hook itself (or no child could be made)
+        if lock_fd >= 0:
+            os.close(lock_fd)
+        if pid < 0:
+            problem = keep()
+            if problem:
+                log_problem(config, problem)
+        return
+    # the child: out of the agent's process group, nothing left open toward the agent
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        problem = keep()
+        if problem:
+            log_problem(config, problem)
+    finally:
+        os._exit(0)
+
+
+def wait_for_recording(home: Path, timeout: float = 10.0) -> bool:
+    """Wait until no hook's evidence is still being kept after its reply; False on timeout."""
+    import fcntl
+
+    path = home / "run" / "recording.lock"
+    if not path.exists():
+        return True
+    deadline = time.monotonic() + timeout
+    fd = os.open(path, os.O_RDWR)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                return True
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    return False
+                time.sleep(0.005)
+    finally:
+        os.close(fd)
 
 
 AUTOSTART_ENV = "GATEPOST_DAEMON_AUTOSTART"
@@ -150,21 +265,24 @@ def start_daemon(socket_file: str) -> None:
         except FileNotFoundError:
             pass
         lock.write_text(str(os.getpid()))
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gatepost.cli.main",
-                "daemon",
-                "--no-http",
-                "--idle-exit",
-                str(IDLE_EXIT_SECONDS),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-            close_fds=True,
-        )
+        log_dir = run.parent / "log"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        with open(log_dir / "gatepost.log", "ab") as log:  # the writer's problems go here
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gatepost.cli.main",
+                    "daemon",
+                    "--no-http",
+                    "--idle-exit",
+                    str(IDLE_EXIT_SECONDS),
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
+                close_fds=True,
+            )
     except OSError:
         pass  # the hook works without it, only slower

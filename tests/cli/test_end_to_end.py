@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from gatepost.local import wait_for_recording
 from tests.cli.scenario import AWS_KEY, GITHUB_TOKEN, PACKS, SECRETS
 
 GATEPOST = str(Path(sys.executable).parent / "gatepost")
@@ -38,8 +39,9 @@ def _gatepost(
     home: Path, cwd: Path, *argv: str, stdin: bytes = b""
 ) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env["GATEPOST_DAEMON_AUTOSTART"] = "0"  # no resident process left behind by a test
     env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
-    return subprocess.run(
+    proc = subprocess.run(
         [GATEPOST, *argv],
         input=stdin.decode(),
         capture_output=True,
@@ -49,6 +51,8 @@ def _gatepost(
         timeout=60,
         check=False,
     )
+    assert wait_for_recording(home)  # a hook keeps its evidence after the reply, in a child
+    return proc
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def daemon(tmp_path: Path) -> Iterator[tuple[Path, int, Path]]:
     repo = tmp_path / "work"
     repo.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env["GATEPOST_DAEMON_AUTOSTART"] = "0"  # no resident process left behind by a test
     env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
     proc = subprocess.Popen(
         [GATEPOST, "daemon", "--http-port", "0"], env=env, stderr=subprocess.PIPE
@@ -133,6 +134,7 @@ def test_cold_hook_starts_the_resident_process(tmp_path: Path) -> None:
     repo = tmp_path / "work"
     repo.mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env["GATEPOST_DAEMON_AUTOSTART"] = "0"  # no resident process left behind by a test
     env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
     sock, pid_file = home / "run" / "gatepost.sock", home / "run" / "daemon.pid"
     first = subprocess.run(

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from gatepost.local import wait_for_recording
 from tests.corpus.dcg import ROOT as DCG_ROOT
 from tests.corpus.dcg import hook_json_cases
 
@@ -154,8 +155,9 @@ PAYLOADS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
 
 def _run(agent: str, data: bytes, home: Path, cwd: Path) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env["GATEPOST_DAEMON_AUTOSTART"] = "0"  # no resident process left behind by a test
     env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
-    return subprocess.run(
+    proc = subprocess.run(
         [GATEPOST, "hook", agent],
         input=data,
         capture_output=True,
@@ -164,6 +166,8 @@ def _run(agent: str, data: bytes, home: Path, cwd: Path) -> subprocess.Completed
         timeout=60,
         check=False,
     )
+    assert wait_for_recording(home)  # the evidence is kept after the reply, by a child
+    return proc
 
 
 def _events(home: Path) -> list[dict[str, Any]]:
@@ -345,3 +349,35 @@ def test_raw_evidence_is_sealed_when_switched_on(workspace: tuple[Path, Path]) -
         )
         assert json.loads(raw) == json.loads(payload)
         assert len(list(store.iter_chain())) == 2  # the read itself was recorded
+
+
+def test_the_reply_does_not_wait_for_a_busy_store(workspace: tuple[Path, Path]) -> None:
+    """The cold hook answers and exits while a child keeps the evidence: a store held by
+    another writer delays the event, not the agent, and the event lands once it is free."""
+    home, repo = workspace
+    dangerous, everyday = (
+        json.dumps(p).replace("{CWD}", str(repo)).encode() for p in PAYLOADS["claude-code"]
+    )
+    _run("claude-code", everyday, home, repo)  # creates the store
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env["GATEPOST_DAEMON_AUTOSTART"] = "0"  # no resident process left behind by a test
+    env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
+    db = sqlite3.connect(home / "events.db", isolation_level=None)
+    db.execute("BEGIN EXCLUSIVE")  # no other writer (or WAL reader) gets in until COMMIT
+    try:
+        proc = subprocess.run(
+            [GATEPOST, "hook", "claude-code"],
+            input=dangerous,
+            capture_output=True,
+            env=env,
+            cwd=repo,
+            timeout=60,
+            check=False,
+        )
+        assert _is_block("claude-code", proc), proc
+        assert not wait_for_recording(home, timeout=0.2)  # the child is still waiting
+    finally:
+        db.execute("COMMIT")
+        db.close()
+    assert wait_for_recording(home)
+    assert [e["decision"]["verdict"] for e in _events(home)] == ["pass", "block"]

@@ -3,7 +3,8 @@
 Import-light on purpose: it asks the resident process (``gatepost daemon``) over its Unix
 socket first, which needs only ``_socket`` (``os`` and ``sys`` are loaded by the interpreter
 anyway); only when no resident process answers does it load the policy and decide in-process,
-and then, unless switched off, it starts the resident process for the calls that follow.
+answer, leave the evidence to a detached child process, and then, unless switched off, start
+the resident process for the calls that follow.
 
 Wire format on the socket: request ``AGENT\\n`` + payload bytes, then the client shuts down its
 write side; reply ``CODE LEN_OUT LEN_ERR\\n`` + stdout bytes + stderr bytes.
@@ -80,12 +81,17 @@ def main(argv: list[str]) -> int:
             sys.stdout.write(out)
             sys.stderr.write(err)
             return code
-    from gatepost.local import decide_in_process, start_daemon
+    from gatepost import _classcode
 
-    reply = decide_in_process(agent, data)
+    _classcode.install()  # before the models are created
+    from gatepost.local import decide, keep_after_reply, start_daemon
+
+    reply, config, keep = decide(agent, data)
     sys.stdout.write(reply.stdout)
     sys.stderr.write(reply.stderr)
     sys.stdout.flush()
     sys.stderr.flush()
+    if config is not None and keep is not None:
+        keep_after_reply(config, keep)
     start_daemon(path)
     return reply.exit_code
