@@ -133,8 +133,7 @@ def test_cold_hook_starts_the_resident_process(tmp_path: Path) -> None:
     home = tmp_path / "home" / ".gatepost"
     repo = tmp_path / "work"
     repo.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
-    env["GATEPOST_DAEMON_AUTOSTART"] = "0"  # no resident process left behind by a test
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}  # autostart on
     env |= {"GATEPOST_HOME": str(home), "HOME": str(home.parent)}
     sock, pid_file = home / "run" / "gatepost.sock", home / "run" / "daemon.pid"
     first = subprocess.run(
