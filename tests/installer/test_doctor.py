@@ -45,6 +45,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
             monkeypatch.delenv(var)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("GATEPOST_HOME", str(home / ".gatepost"))
+    monkeypatch.setenv("GATEPOST_DAEMON_AUTOSTART", "0")  # the probes leave no resident process
     monkeypatch.chdir(project)
     return home, project
 
