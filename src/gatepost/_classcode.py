@@ -19,7 +19,6 @@ is called with ``force=True`` (the benchmarks do, after compiling the bytecode).
 from __future__ import annotations
 
 import builtins
-import contextlib
 import dataclasses
 import marshal
 import os
@@ -68,15 +67,9 @@ def save(*, force: bool = False) -> None:
     """Write the kept code if this process compiled any that was not kept yet."""
     if not _added or (sys.dont_write_bytecode and not force):
         return
-    tmp = f"{_PATH}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(_PATH), exist_ok=True)
-        with open(tmp, "wb") as f:
-            f.write(MAGIC_NUMBER + marshal.dumps(_codes))
-        os.replace(tmp, _PATH)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    from gatepost.cachefile import write_cache
+
+    write_cache(_PATH, MAGIC_NUMBER + marshal.dumps(_codes))
 
 
 def install() -> None:

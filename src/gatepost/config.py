@@ -86,13 +86,12 @@ def _read_settings(cfg_file: Path, cache_file: Path) -> Any:
         raise ConfigError(f"{cfg_file}: {exc}") from None
     try:  # only what JSON carries exactly is kept (a YAML date, say, is not)
         doc = json.dumps({"sha256": digest, "settings": loaded})
-        if json.loads(doc)["settings"] == loaded:
-            cache_file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
-            tmp.write_text(doc, encoding="utf-8")
-            tmp.replace(cache_file)
-    except (OSError, TypeError, ValueError):
-        pass  # a cache is a convenience
+    except (TypeError, ValueError):
+        return loaded
+    if json.loads(doc)["settings"] == loaded:
+        from gatepost.cachefile import write_cache
+
+        write_cache(cache_file, doc.encode("utf-8"))
     return loaded
 
 

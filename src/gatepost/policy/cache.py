@@ -12,7 +12,6 @@ be written is simply not written.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from gatepost import __version__, codec
+from gatepost.cachefile import write_cache
 from gatepost.config import Config
 from gatepost.errors import PayloadError
 from gatepost.policy.model import PolicySet
@@ -85,15 +85,10 @@ def write(config: Config, key: str, policy_set: PolicySet, revision: str) -> Non
     """Keep ``policy_set`` and its revision under ``key``, replacing the previous entry
     atomically. Nothing is written unless the set reads back from JSON exactly as it is."""
     doc = {"format": FORMAT, "key": key, "revision": revision, "policy": codec.to_dict(policy_set)}
-    target = cache_file(config)
-    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     try:
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
         if codec.from_dict(PolicySet, json.loads(text)["policy"]) != policy_set:
             return  # a value JSON cannot carry exactly: better no cache than a different policy
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, target)
-    except (OSError, ValueError, TypeError, PayloadError):
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
+    except (ValueError, TypeError, PayloadError):
+        return
+    write_cache(cache_file(config), text.encode("utf-8"))
