@@ -156,14 +156,25 @@ def decide_in_process(agent: str, data: bytes) -> Reply:
     return reply
 
 
+def log_file(home: Path) -> Path:
+    """Where the problems of the detached evidence process and the resident process go."""
+    return home / "log" / "gatepost.log"
+
+
+def _keep_logged(config: Config, keep: Keep) -> None:
+    problem = keep()
+    if problem:
+        log_problem(config, problem)
+
+
 def log_problem(config: Config, problem: str) -> None:
     """Append a problem nobody is there to read on stderr (the hook has answered and exited)
     to GATEPOST_HOME/log/gatepost.log, where the resident process writes its own."""
     try:
-        log = config.home / "log"
-        log.mkdir(parents=True, exist_ok=True)
+        log = log_file(config.home)
+        log.parent.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        with open(log / "gatepost.log", "a", encoding="utf-8") as f:
+        with open(log, "a", encoding="utf-8") as f:
             f.write(f"{stamp} [{os.getpid()}] {problem}\n")
     except OSError:
         pass
@@ -181,9 +192,7 @@ def keep_after_reply(config: Config, keep: Keep) -> None:
     child in flight. Where there is no fork, the evidence is kept here, before returning.
     """
     if not hasattr(os, "fork"):
-        problem = keep()
-        if problem:
-            log_problem(config, problem)
+        _keep_logged(config, keep)
         return
     import fcntl
 
@@ -200,9 +209,7 @@ def keep_after_reply(config: Config, keep: Keep) -> None:
         if lock_fd >= 0:
             os.close(lock_fd)
         if pid < 0:
-            problem = keep()
-            if problem:
-                log_problem(config, problem)
+            _keep_logged(config, keep)
         return
     # the child: out of the agent's process group, nothing left open toward the agent
     try:
@@ -210,9 +217,7 @@ def keep_after_reply(config: Config, keep: Keep) -> None:
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
-        problem = keep()
-        if problem:
-            log_problem(config, problem)
+        _keep_logged(config, keep)
     finally:
         os._exit(0)
 
@@ -265,9 +270,9 @@ def start_daemon(socket_file: str) -> None:
         except FileNotFoundError:
             pass
         lock.write_text(str(os.getpid()))
-        log_dir = run.parent / "log"
-        log_dir.mkdir(parents=True, exist_ok=True)
-        with open(log_dir / "gatepost.log", "ab") as log:  # the writer's problems go here
+        log_path = log_file(run.parent)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(log_path, "ab") as log:  # the writer's problems go here
             subprocess.Popen(
                 [
                     sys.executable,
