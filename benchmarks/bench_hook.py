@@ -794,7 +794,10 @@ def profile_cold(
     print("\n=== cold-path profile (no resident process) ===")
     py = sys.executable
     gp_home = lay.run / "gp-profile"
-    penv = {**env, "GATEPOST_HOME": str(gp_home)}
+    # no resident process may start behind the profile's back (it would stay running, and the
+    # import profile would show what starting it costs, which a cold hook with autostart off
+    # does not pay)
+    penv = {**env, "GATEPOST_HOME": str(gp_home), "GATEPOST_DAEMON_AUTOSTART": "0"}
     git_status = make_payload(lay, specs[0][1], specs[0][2])
     # once untimed so the event store exists, as on any machine after its first hook call
     subprocess.run(

@@ -64,14 +64,15 @@ def _read_settings(cfg_file: Path, cache_file: Path) -> Any:
     """config.yaml as data. The parsed settings of the file's exact bytes are kept as JSON in
     ``state/config-cache.json``, so a process whose config.yaml has not changed does not
     import PyYAML (about 20 ms of a hook's cold start)."""
-    import hashlib
     import json
+
+    from gatepost.digest import sha256
 
     try:
         text = cfg_file.read_bytes()
     except OSError as exc:
         raise ConfigError(f"{cfg_file}: {exc}") from None
-    digest = hashlib.sha256(text).hexdigest()
+    digest = sha256(text).hexdigest()
     try:
         cached = json.loads(cache_file.read_bytes())
         if isinstance(cached, dict) and cached.get("sha256") == digest and "settings" in cached:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -27,8 +26,11 @@ class Outcome:
     reply: Reply
 
 
-def now_rfc3339() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+def now_rfc3339(ns: int | None = None) -> str:
+    """UTC time as ``2026-11-26T09:14:03.123456Z`` (``datetime`` costs ~1.5 ms of a cold hook)."""
+    ns = time.time_ns() if ns is None else ns
+    seconds, rest = divmod(ns, 1_000_000_000)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{rest // 1000:06d}Z"
 
 
 def run_one(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
+from _thread import allocate_lock
 from typing import Any
 
 from gatepost.action import CommandInfo
@@ -75,7 +75,7 @@ _WORDISH = frozenset(
 _SKIP = frozenset({"comment"})
 
 _parser: Any = None
-_parser_lock = threading.Lock()  # one parser, created lazily; a parser is not thread-safe
+_parser_lock = allocate_lock()  # one parser, created lazily; a parser is not thread-safe
 
 
 def _get_parser() -> Any:

@@ -12,7 +12,6 @@ be written is simply not written.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from typing import Any
 from gatepost import __version__, codec
 from gatepost.cachefile import write_cache
 from gatepost.config import Config
+from gatepost.digest import sha256
 from gatepost.errors import PayloadError
 from gatepost.policy.model import PolicySet
 
@@ -37,7 +37,7 @@ def cache_file(config: Config) -> Path:
 
 def key_of(pack_paths: Sequence[Path], assignments_path: Path | None) -> str | None:
     """The cache key of these input files, or None when one of them cannot be read."""
-    digest = hashlib.sha256(f"gatepost-policy-cache\0{FORMAT}\0{__version__}\0".encode())
+    digest = sha256(f"gatepost-policy-cache\0{FORMAT}\0{__version__}\0".encode())
     for source in _READERS:  # an edited loader (a development install) invalidates too
         try:
             st = os.stat(source)

@@ -9,12 +9,15 @@ adds matches, so it can never make a verdict less strict.
 from __future__ import annotations
 
 import fnmatch
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 from gatepost.action import Action, Actor, Decision, Match, Mode, Verdict, WaiverUse
 from gatepost.policy.compile import CompiledPolicy, CompiledRule, CompiledWaiver
 from gatepost.policy.facts import Facts
 from gatepost.policy.model import Assignment, Scope
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 _SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 _CAP = {Mode.AUDIT: Verdict.PASS, Mode.WARN: Verdict.WARN, Mode.ENFORCE: Verdict.BLOCK}
@@ -65,6 +68,8 @@ def _candidates(policy: CompiledPolicy, facts: Facts) -> list[CompiledRule]:
 def _parse_time(text: str) -> datetime | None:
     if not text:
         return None
+    from datetime import datetime  # only where waivers exist: ~1.5 ms of a cold hook
+
     try:
         t = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -103,7 +108,8 @@ def evaluate(policy: CompiledPolicy, action: Action) -> Decision:
             explanation="no policy applies to this actor", policy_revision=policy.revision
         )
     facts = Facts(action)
-    when = _parse_time(action.time)
+    waivers = any(policy.pack_waivers.values()) or any(policy.assignment_waivers.values())
+    when = _parse_time(action.time) if waivers else None
     matches: list[Match] = []
     for cr in _candidates(policy, facts):
         assignments = by_pack.get(cr.pack.id)
