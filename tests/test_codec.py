@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +40,7 @@ from gatepost.action import (
 from gatepost.config import SHIPPED_PACKS
 from gatepost.errors import PayloadError
 from gatepost.policy.load import load_policy_set
-from gatepost.policy.model import Pack, PolicySet
+from gatepost.policy.model import Assignment, Pack, PolicySet, Rule, Scope, Waiver
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -207,3 +209,214 @@ def test_dict_values_are_converted_by_their_type() -> None:
     with pytest.raises(PayloadError) as info:
         codec.from_dict(Pack, data | {"lists": {"x": ["a", 1]}})
     assert str(info.value) == "$.lists.x[1]: expected str, got int"
+
+
+# ---------------------------------------------------------------------------- from_dict
+#
+# from_dict runs converters built once per type; these hold its results and its error
+# messages (with the full ``where`` path) to what the generic conversion gave, as the policy
+# cache decodes them.
+
+
+@pytest.fixture(scope="module")
+def shipped_policy() -> PolicySet:
+    return load_policy_set(sorted(SHIPPED_PACKS.glob("*.yaml")), None)
+
+
+def _policy_doc(policy_set: PolicySet) -> dict[str, Any]:
+    """The set as the policy cache holds it: through JSON text and back."""
+    doc: dict[str, Any] = json.loads(json.dumps(codec.to_dict(policy_set)))
+    return doc
+
+
+def _decode_error(data: Any, *, where: str = "policy") -> str:
+    with pytest.raises(PayloadError) as info:
+        codec.from_dict(PolicySet, data, where=where)
+    return str(info.value)
+
+
+def test_cached_policy_document_decodes_to_the_same_set(shipped_policy: PolicySet) -> None:
+    assert len(shipped_policy.packs) > 5 and len(shipped_policy.assignments) > 5
+    assert any(r.exceptions for p in shipped_policy.packs for r in p.rules)
+    doc = _policy_doc(shipped_policy)
+    decoded = codec.from_dict(PolicySet, doc, where="policy")
+    assert decoded == shipped_policy
+    assert codec.to_dict(decoded) == doc
+    again = codec.from_dict(PolicySet, doc, where="policy")  # the converters, reused
+    assert again == shipped_policy
+    assert again.packs[0] is not decoded.packs[0]
+
+
+def _set(doc: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    target: Any = doc
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (
+            ("packs", 2, "rules", 3, "surprise"),
+            1,
+            "policy.packs[2].rules[3]: unknown field(s) surprise",
+        ),
+        (("packs", 1, "zz"), 1, "policy.packs[1]: unknown field(s) zz"),
+        (
+            ("packs", 2, "lists", "deleters"),
+            ["rm", 7],
+            "policy.packs[2].lists.deleters[1]: expected str, got int",
+        ),
+        (
+            ("packs", 4, "rules", 3, "exceptions", 0, "reason"),
+            ["not", "text"],
+            "policy.packs[4].rules[3].exceptions[0].reason: expected str, got list",
+        ),
+        (
+            ("packs", 3, "rules", 8, "verdict"),
+            "deny",
+            "policy.packs[3].rules[8].verdict: 'deny' is not one of pass, warn, ask, block",
+        ),
+        (
+            ("assignments", 2, "mode"),
+            "loud",
+            "policy.assignments[2].mode: 'loud' is not one of audit, warn, enforce",
+        ),
+        (
+            ("packs", 0, "rules", 1, "when"),
+            None,
+            "policy.packs[0].rules[1].when: expected an object",
+        ),
+        (
+            ("packs", 0, "rules", 1, "title"),
+            None,
+            "policy.packs[0].rules[1].title: expected str, got NoneType",
+        ),
+        (
+            ("packs", 0, "rules", 1, "tests"),
+            None,
+            "policy.packs[0].rules[1].tests: expected an object, got NoneType",
+        ),
+        (
+            ("packs", 0, "rules", 1, "tests", "match"),
+            None,
+            "policy.packs[0].rules[1].tests.match: expected an array",
+        ),
+        (("packs", 0, "rules"), None, "policy.packs[0].rules: expected an array"),
+        (("assignments",), {}, "policy.assignments: expected an array"),
+        (("packs", 5), "pack", "policy.packs[5]: expected an object, got str"),
+        (
+            ("assignments", 0, "scope", "type"),
+            3,
+            "policy.assignments[0].scope.type: expected str, got int",
+        ),
+        (
+            ("packs", 6, "rules", 0, "line"),
+            True,
+            "policy.packs[6].rules[0].line: expected int, got bool",
+        ),
+        (
+            ("packs", 6, "rules", 0, "line"),
+            "12",
+            "policy.packs[6].rules[0].line: expected int, got str",
+        ),
+        (
+            ("packs", 1, "waivers"),
+            [{"id": "w", "rules": ["a", None], "reason": "r", "expires": "2999-01-01"}],
+            "policy.packs[1].waivers[0].rules[1]: expected str, got NoneType",
+        ),
+    ],
+)
+def test_malformed_policy_names_the_whole_path(
+    shipped_policy: PolicySet, path: tuple[str | int, ...], value: Any, message: str
+) -> None:
+    doc = _set(_policy_doc(shipped_policy), path, value)
+    assert _decode_error(doc) == message
+
+
+def test_several_unknown_fields_are_named_sorted(shipped_policy: PolicySet) -> None:
+    doc = _policy_doc(shipped_policy)
+    doc["assignments"][0] |= {"zz": 1, "aa": 2}
+    assert _decode_error(doc) == "policy.assignments[0]: unknown field(s) aa, zz"
+
+
+def test_missing_field_reports_the_constructor_error(shipped_policy: PolicySet) -> None:
+    doc = _policy_doc(shipped_policy)
+    del doc["packs"][3]["rules"][0]["id"]
+    rule = shipped_policy.packs[3].rules[0]
+    with pytest.raises(TypeError) as direct:
+        Rule(**{f.name: getattr(rule, f.name) for f in dataclasses.fields(Rule) if f.name != "id"})
+    assert "'id'" in str(direct.value)
+    assert _decode_error(doc) == f"policy.packs[3].rules[0]: {direct.value}"
+
+
+def test_the_first_bad_value_in_document_order_is_reported() -> None:
+    assert _decode_error({"assignments": 5, "packs": 5}) == "policy.assignments: expected an array"
+    assert _decode_error({"packs": 5, "assignments": 5}) == "policy.packs: expected an array"
+    # unknown fields are found before any value is converted
+    assert _decode_error({"packs": 5, "zz": 1}) == "policy: unknown field(s) zz"
+    assert _decode_error([], where="$") == "$: expected an object, got list"
+
+
+def test_decoded_values_have_the_model_types() -> None:
+    data = {
+        "id": "a",
+        "pack": "p",
+        "scope": {"type": "org"},
+        "mode": "warn",
+        "waivers": [
+            {"id": "w", "rules": ["p/*"], "reason": "r", "expires": "2999", "when": {"x": [1]}}
+        ],
+    }
+    assignment = codec.from_dict(Assignment, data)
+    assert assignment == Assignment(
+        id="a",
+        pack="p",
+        scope=Scope(type="org"),
+        mode=Mode.WARN,
+        waivers=(Waiver(id="w", rules=("p/*",), reason="r", expires="2999", when={"x": [1]}),),
+    )
+    assert type(assignment.mode) is Mode and type(assignment.waivers[0].rules) is tuple
+    assert codec.from_dict(Assignment, data | {"mode": Mode.AUDIT}).mode is Mode.AUDIT
+
+
+def test_optional_and_number_fields() -> None:
+    decision = Decision(verdict=Verdict.PASS, evaluation_us=3.0)
+    data = codec.to_dict(decision) | {"evaluation_us": 3}
+    decoded = codec.from_dict(Decision, data)
+    assert decoded == decision and type(decoded.evaluation_us) is float
+    assert decoded.winner is None
+    with pytest.raises(PayloadError) as info:
+        codec.from_dict(Decision, data | {"evaluation_us": True})
+    assert str(info.value) == "$.evaluation_us: expected a number"
+    with pytest.raises(PayloadError) as info:
+        codec.from_dict(Decision, data | {"winner": {"pack_id": 1}})
+    assert str(info.value) == "$.winner.pack_id: expected str, got int"
+
+
+JSON = dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Tree:
+    """A recursive model, with annotations of other forms than the models'."""
+
+    name: str
+    data: JSON = dataclasses.field(default_factory=dict)
+    children: tuple[_Tree, ...] = ()
+    parent: typing.Optional[_Tree] = None  # noqa: UP045 (the form under test)
+
+
+def test_recursive_models_and_other_annotation_forms_decode() -> None:
+    data = {"name": "a", "children": [{"name": "b", "parent": {"name": "c", "data": {"k": 1}}}]}
+    assert codec.from_dict(_Tree, data) == _Tree(
+        name="a", children=(_Tree(name="b", parent=_Tree(name="c", data={"k": 1})),)
+    )
+    with pytest.raises(PayloadError) as info:
+        codec.from_dict(_Tree, {"name": "a", "children": [{"name": "b"}, {"name": None}]})
+    assert str(info.value) == "$.children[1].name: expected str, got NoneType"
+    with pytest.raises(PayloadError) as info:
+        codec.from_dict(_Tree, {"name": "a", "children": [{"name": "b", "parent": {"x": 1}}]})
+    assert str(info.value) == "$.children[0].parent: unknown field(s) x"

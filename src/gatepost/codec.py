@@ -10,7 +10,8 @@ import dataclasses
 import json
 import types
 import typing
-from enum import Enum
+from collections.abc import Callable
+from enum import Enum, EnumType
 from functools import cache
 from typing import Any, TypeVar
 
@@ -43,7 +44,11 @@ def _hints(cls: type) -> dict[str, Any]:
 
 def from_dict(cls: type[T], data: Any, *, where: str = "$") -> T:
     """Build a model of type ``cls`` from plain data; raises PayloadError naming the field."""
-    return typing.cast(T, _convert(cls, data, where))
+    try:
+        return typing.cast(T, _converter(cls)(data))
+    except _Invalid as exc:
+        message = f"{where}{''.join(reversed(exc.path))}: {exc.message}"
+    raise PayloadError(message)
 
 
 def loads(cls: type[T], text: str) -> T:
@@ -54,56 +59,238 @@ def loads(cls: type[T], text: str) -> T:
     return from_dict(cls, data)
 
 
-def _convert(tp: Any, data: Any, where: str) -> Any:
+# ---------------------------------------------------------------------------- decoding
+#
+# from_dict runs one converter per type, built once on first use and kept in _CONVERTERS,
+# instead of re-deriving origin, arguments and fields of the type for every value: a cold hook
+# decodes its whole cached PolicySet this way. Converters take only the value; where a value
+# does not fit they raise _Invalid, and each enclosing object or array adds its step of the
+# path as that unwinds, so a path is only ever put together for an error.
+
+_Converter = Callable[[Any], Any]
+_NoneType = type(None)
+
+
+class _Invalid(Exception):
+    """A value that does not fit its type; ``path`` collects the steps to it, innermost first."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path: list[str] = []
+
+
+_CONVERTERS: dict[Any, _Converter] = {}
+
+
+def _converter(tp: Any) -> _Converter:
+    try:
+        return _CONVERTERS[tp]
+    except KeyError:
+        convert = _CONVERTERS[tp] = _build(tp)
+        return convert
+    except TypeError:  # an unhashable annotation: not kept
+        return _build(tp)
+
+
+def _identity(data: Any) -> Any:
+    return data
+
+
+def _build(tp: Any) -> _Converter:
     origin = typing.get_origin(tp)
     if tp is Any:
-        return data
-    if origin in (typing.Union, types.UnionType):
+        return _identity
+    if origin is typing.Union or origin is types.UnionType:
         args = typing.get_args(tp)
-        if data is None and type(None) in args:
-            return None
-        inner = [a for a in args if a is not type(None)]
-        return _convert(inner[0], data, where)
+        inner = _converter(next(a for a in args if a is not _NoneType))
+        if _NoneType not in args:
+            return inner
+
+        def convert_optional(data: Any) -> Any:
+            return None if data is None else inner(data)
+
+        return convert_optional
     if isinstance(tp, type) and issubclass(tp, Enum):
+        return _enum_converter(tp)
+    if dataclasses.is_dataclass(tp):
+        return _dataclass_converter(tp)
+    if origin is tuple:
+        return _tuple_converter(typing.get_args(tp)[:1])
+    if origin is dict:
+        return _dict_converter(typing.get_args(tp))
+    if tp is float:
+        return _convert_float
+    if tp is str or tp is int or tp is bool:
+        return _SIMPLE[tp]
+    message = f"unsupported type {tp!r}"
+
+    def unsupported(data: Any) -> Any:
+        raise _Invalid(message)
+
+    return unsupported
+
+
+def _enum_converter(tp: type[Enum]) -> _Converter:
+    # the member lookup Enum.__new__ starts with, without the call; any miss takes the call
+    members = tp._value2member_map_ if type(tp) is EnumType else {}
+
+    def convert_enum(data: Any) -> Any:
+        try:
+            return members[data]
+        except (KeyError, TypeError):
+            pass
         try:
             return tp(data)
         except ValueError:
             allowed = ", ".join(str(m.value) for m in tp)
-            raise PayloadError(f"{where}: {data!r} is not one of {allowed}") from None
-    if dataclasses.is_dataclass(tp):
+            raise _Invalid(f"{data!r} is not one of {allowed}") from None
+
+    return convert_enum
+
+
+def _dataclass_converter(cls: Any) -> _Converter:
+    # the plan (a converter per field) is made on first use: a class only named by a type
+    # costs nothing until a value of it comes, and recursive models need no special case
+    plan: dict[str, tuple[Any, _Converter]] = {}
+    names: frozenset[str] | None = None
+
+    def convert_dataclass(data: Any) -> Any:
+        nonlocal names
         if not isinstance(data, dict):
-            raise PayloadError(f"{where}: expected an object, got {type(data).__name__}")
-        hints = _hints(typing.cast(type, tp))
-        names = {f.name for f in dataclasses.fields(tp)}
-        unknown = set(data) - names
-        if unknown:
-            raise PayloadError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
-        kwargs = {k: _convert(hints[k], v, f"{where}.{k}") for k, v in data.items()}
+            raise _Invalid(f"expected an object, got {type(data).__name__}")
+        if names is None:
+            hints = _hints(cls)
+            fields = dataclasses.fields(cls)
+            plan.update((f.name, _step(hints[f.name])) for f in fields)
+            names = frozenset(f.name for f in fields)
+        if not names.issuperset(data):
+            unknown = set(data) - names
+            raise _Invalid(f"unknown field(s) {', '.join(sorted(unknown))}")
+        kwargs = {}
         try:
-            return typing.cast(Any, tp)(**kwargs)
+            for key, value in data.items():
+                exact, convert = plan[key]
+                kwargs[key] = value if type(value) is exact else convert(value)
+        except _Invalid as exc:
+            exc.path.append(f".{key}")
+            raise
+        try:
+            return cls(**kwargs)
         except TypeError as exc:
-            raise PayloadError(f"{where}: {exc}") from None
-    if origin is tuple:
+            raise _Invalid(str(exc)) from None
+
+    return convert_dataclass
+
+
+def _step(tp: Any) -> tuple[Any, _Converter]:
+    """The converter of ``tp`` and the type whose values it returns unchanged (or None)."""
+    exact = tp if tp is str or tp is int or tp is bool else None
+    return exact, _converter(tp)
+
+
+def _tuple_converter(items: tuple[Any, ...]) -> _Converter:
+    if not items:  # a bare tuple: fails as ``(item,) = items`` does, after the array check
+
+        def convert_bare(data: Any) -> Any:
+            if not isinstance(data, (list, tuple)):
+                raise _Invalid("expected an array")
+            (_,) = items
+            return ()  # pragma: no cover
+
+        return convert_bare
+    if items[0] is Any:
+
+        def convert_any(data: Any) -> Any:
+            if not isinstance(data, (list, tuple)):
+                raise _Invalid("expected an array")
+            return tuple(data)
+
+        return convert_any
+    exact, item = _step(items[0])
+
+    def convert_tuple(data: Any) -> Any:
         if not isinstance(data, (list, tuple)):
-            raise PayloadError(f"{where}: expected an array")
-        (item,) = typing.get_args(tp)[:1]
-        return tuple(_convert(item, v, f"{where}[{i}]") for i, v in enumerate(data))
-    if origin is dict:
-        if not isinstance(data, dict):
-            raise PayloadError(f"{where}: expected an object")
-        value = typing.get_args(tp)[1] if typing.get_args(tp) else Any
-        if value is Any:
+            raise _Invalid("expected an array")
+        if exact is not None:
+            for value in data:
+                if type(value) is not exact:
+                    break
+            else:
+                return tuple(data)
+        out: list[Any] = []
+        try:
+            for value in data:
+                out.append(item(value))
+        except _Invalid as exc:
+            exc.path.append(f"[{len(out)}]")
+            raise
+        return tuple(out)
+
+    return convert_tuple
+
+
+def _dict_converter(args: tuple[Any, ...]) -> _Converter:
+    try:
+        value_type = args[1] if args else Any
+    except IndexError:  # dict[K]: fails as indexing its arguments does, after the object check
+
+        def convert_short(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise _Invalid("expected an object")
+            return args[1]
+
+        return convert_short
+    if value_type is Any:
+
+        def convert_any(data: Any) -> Any:
+            if not isinstance(data, dict):
+                raise _Invalid("expected an object")
             return dict(data)
-        return {k: _convert(value, v, f"{where}.{k}") for k, v in data.items()}
-    if tp is float:
-        if isinstance(data, bool) or not isinstance(data, (int, float)):
-            raise PayloadError(f"{where}: expected a number")
-        return float(data)
-    if tp in (str, int, bool):
-        if not isinstance(data, tp) or (tp is int and isinstance(data, bool)):
-            raise PayloadError(f"{where}: expected {tp.__name__}, got {type(data).__name__}")
+
+        return convert_any
+    convert_value = _converter(value_type)
+
+    def convert_dict(data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise _Invalid("expected an object")
+        out = {}
+        try:
+            for key, value in data.items():
+                out[key] = convert_value(value)
+        except _Invalid as exc:
+            exc.path.append(f".{key}")
+            raise
+        return out
+
+    return convert_dict
+
+
+def _convert_float(data: Any) -> Any:
+    if isinstance(data, bool) or not isinstance(data, (int, float)):
+        raise _Invalid("expected a number")
+    return float(data)
+
+
+def _convert_str(data: Any) -> Any:
+    if isinstance(data, str):
         return data
-    raise PayloadError(f"{where}: unsupported type {tp!r}")  # pragma: no cover
+    raise _Invalid(f"expected str, got {type(data).__name__}")
+
+
+def _convert_int(data: Any) -> Any:
+    if type(data) is int or (isinstance(data, int) and not isinstance(data, bool)):
+        return data
+    raise _Invalid(f"expected int, got {type(data).__name__}")
+
+
+def _convert_bool(data: Any) -> Any:
+    if isinstance(data, bool):
+        return data
+    raise _Invalid(f"expected bool, got {type(data).__name__}")
+
+
+_SIMPLE: dict[Any, _Converter] = {str: _convert_str, int: _convert_int, bool: _convert_bool}
 
 
 # ---------------------------------------------------------------------------- JSON Schema
