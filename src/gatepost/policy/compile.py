@@ -17,9 +17,56 @@ from gatepost.policy.predicates import PREDICATE_KINDS, PREDICATE_PROGRAMS
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from gatepost.policy.facts import Facts
+
+
+class LazyMatcher:
+    """The matcher of one checked condition, built on its first use and kept from then on.
+
+    A hook process without the resident one compiles the whole policy yet evaluates only the
+    rules indexed for its one action, so building every matcher up front is mostly wasted.
+    Threads may race on a first use: each then builds a matcher of its own and one of them is
+    kept, all alike; a matcher is stored only once it is whole, so none is seen half built.
+    """
+
+    __slots__ = ("_built", "_cond", "_conds", "_lists")
+
+    def __init__(
+        self, cond: dict[str, Any], lists: dict[str, tuple[str, ...]], conds: dict[str, Any]
+    ) -> None:
+        self._cond = cond
+        self._lists = lists
+        self._conds = conds
+        self._built: Matcher | None = None
+
+    def __call__(self, facts: Facts) -> str | None:
+        built = self._built
+        if built is None:
+            built = self.build()
+        return built(facts)
+
+    def build(self) -> Matcher:
+        """The matcher, built now unless it was before."""
+        built = self._built
+        if built is None:
+            built = self._built = compile_condition(self._cond, self._lists, self._conds)
+        return built
+
+    @property
+    def built(self) -> bool:
+        return self._built is not None
+
+
+def _matcher(
+    cond: dict[str, Any], lists: dict[str, tuple[str, ...]], conds: dict[str, Any], lazy: bool
+) -> Matcher:
+    return LazyMatcher(cond, lists, conds) if lazy else compile_condition(cond, lists, conds)
+
 
 @dataclass(frozen=True, slots=True)
 class CompiledWaiver:
+    """A waiver ready to apply: its rule globs, its expiry as a time, its narrowing matcher."""
+
     waiver: Waiver
     rule_globs: tuple[str, ...]
     expires: datetime
@@ -31,6 +78,9 @@ class CompiledWaiver:
 
 @dataclass(frozen=True, slots=True)
 class CompiledRule:
+    """A rule with its pack, its matcher and its exceptions' matchers (each built on its first
+    use when the policy was compiled lazily)."""
+
     rule: Rule
     pack: Pack
     matcher: Matcher
@@ -40,7 +90,8 @@ class CompiledRule:
 
 @dataclass(frozen=True, slots=True)
 class CompiledPolicy:
-    """Immutable. ``evaluate`` reads it; nothing writes it after ``compile_policy``."""
+    """Immutable. ``evaluate`` reads it; nothing writes it after ``compile_policy`` but a
+    :class:`LazyMatcher` keeping the matcher it built."""
 
     revision: str
     packs: MappingProxyType[str, Pack]
@@ -52,79 +103,72 @@ class CompiledPolicy:
     rules: tuple[CompiledRule, ...]
 
 
-def _kinds_of(
-    when: dict[str, Any], conds: dict[str, dict[str, Any]], depth: int = 0
-) -> frozenset[str]:
-    """The operation kinds an action must have for the condition to possibly hold."""
-    kinds = KINDS
-    if depth > 16:
-        return kinds
-    for key, value in when.items():
-        if key == "kind":
-            kinds &= frozenset([value] if isinstance(value, str) else value)
-        elif key == "command":
-            kinds &= {Kind.COMMAND.value}
-        elif key == "mcp":
-            kinds &= {Kind.MCP_CALL.value}
-        elif key == "predicate":
-            kinds &= PREDICATE_KINDS.get(value, KINDS)
-        elif key == "any":
-            union: frozenset[str] = frozenset()
-            for sub in value:
-                union |= _kinds_of(sub, conds, depth + 1)
-            kinds &= union
-        elif key == "all":
-            for sub in value:
-                kinds &= _kinds_of(sub, conds, depth + 1)
-        elif key == "use":
-            kinds &= _kinds_of(conds[value], conds, depth + 1)
-    return kinds
+_COMMAND = Kind.COMMAND.value
+_ONLY_COMMAND = frozenset([_COMMAND])
+_ONLY_MCP = frozenset([Kind.MCP_CALL.value])
 
 
-def _programs_of(
+def _index_of(
     when: dict[str, Any],
     lists: dict[str, tuple[str, ...]],
     conds: dict[str, dict[str, Any]],
     depth: int = 0,
-) -> frozenset[str] | None:
-    """Exact program names one of which an action must run for the condition to hold, or
-    None when the condition does not pin the program down (then the rule is always tried)."""
+) -> tuple[frozenset[str], frozenset[str] | None]:
+    """The operation kinds an action must have for the condition to possibly hold, and the
+    exact program names one of which it must run for the condition to hold, or None when the
+    condition does not pin the program down (then the rule is tried for every command)."""
     if depth > 16:
-        return None
+        return KINDS, None
+    kinds = KINDS
     best: frozenset[str] | None = None
     for key, value in when.items():
         found: frozenset[str] | None = None
-        if key == "command" and isinstance(value, dict) and "program" in value:
-            raw = value["program"]
-            names: list[str] = []
-            for v in [raw] if isinstance(raw, str) else raw:
-                names.extend(lists[v[1:]] if v.startswith("$") else (v,))
-            if not any(c in n for n in names for c in "*?["):
-                found = frozenset(names)
+        if key == "command":
+            kinds &= _ONLY_COMMAND
+            if isinstance(value, dict) and "program" in value:
+                raw = value["program"]
+                names: list[str] = []
+                for v in map(str, [raw] if isinstance(raw, (str, int)) else raw):
+                    names.extend(lists[v[1:]] if v.startswith("$") else (v,))
+                joined = "".join(names)  # a glob character in any of the names
+                if "*" not in joined and "?" not in joined and "[" not in joined:
+                    found = frozenset(names)
+        elif key == "kind":
+            kinds &= frozenset([value] if isinstance(value, str) else value)
+        elif key == "mcp":
+            kinds &= _ONLY_MCP
         elif key == "predicate":
+            kinds &= PREDICATE_KINDS.get(value, KINDS)
             found = PREDICATE_PROGRAMS.get(value)
         elif key == "any":
             union: frozenset[str] = frozenset()
+            programs: frozenset[str] | None = frozenset()
             for sub in value:
-                progs = _programs_of(sub, lists, conds, depth + 1)
-                if progs is None:
-                    union = frozenset()
-                    break
-                union |= progs
-            found = union or None
+                sub_kinds, sub_programs = _index_of(sub, lists, conds, depth + 1)
+                union |= sub_kinds
+                if sub_programs is None:
+                    programs = None  # one alternative runs any program: so may the whole
+                elif programs is not None:
+                    programs |= sub_programs
+            kinds &= union
+            found = programs or None
         elif key == "all":
             for sub in value:
-                progs = _programs_of(sub, lists, conds, depth + 1)
-                if progs is not None and (best is None or len(progs) < len(best)):
-                    best = progs
+                sub_kinds, sub_programs = _index_of(sub, lists, conds, depth + 1)
+                kinds &= sub_kinds
+                if sub_programs is not None and (best is None or len(sub_programs) < len(best)):
+                    best = sub_programs
         elif key == "use":
-            found = _programs_of(conds[value], lists, conds, depth + 1)
+            sub_kinds, found = _index_of(conds[value], lists, conds, depth + 1)
+            kinds &= sub_kinds
         if found is not None and (best is None or len(found) < len(best)):
             best = found
-    return best
+    return kinds, best
 
 
-def _compile_waivers(waivers: tuple[Waiver, ...], pack: Pack | None) -> tuple[CompiledWaiver, ...]:
+def _compile_waivers(
+    waivers: tuple[Waiver, ...], pack: Pack | None, lazy: bool
+) -> tuple[CompiledWaiver, ...]:
     if not waivers:
         return ()
     from datetime import datetime  # only with waivers: about 1.5 ms of a cold hook
@@ -136,7 +180,7 @@ def _compile_waivers(waivers: tuple[Waiver, ...], pack: Pack | None) -> tuple[Co
             waiver=w,
             rule_globs=w.rules,
             expires=datetime.fromisoformat(w.expires.replace("Z", "+00:00")),
-            matcher=compile_condition(w.when, lists, conds) if w.when else None,
+            matcher=_matcher(w.when, lists, conds, lazy) if w.when else None,
         )
         for w in waivers
     )
@@ -148,31 +192,41 @@ def policy_revision(policy: PolicySet) -> str:
     return sha256(text.encode()).hexdigest()[:16]
 
 
-def compile_policy(policy: PolicySet, revision: str | None = None) -> CompiledPolicy:
+def compile_policy(
+    policy: PolicySet, revision: str | None = None, *, lazy: bool | None = None
+) -> CompiledPolicy:
     """Compile ``policy``; ``revision``, when given, must be ``policy_revision(policy)`` (as
-    kept beside a cached copy), sparing its computation."""
+    kept beside a cached copy), sparing its computation.
+
+    With ``lazy``, each matcher is built on its first use (see :class:`LazyMatcher`); without,
+    every one is built now, so a condition that cannot be compiled fails here. By default the
+    compilation is lazy exactly when ``revision`` is given: the set is then a cached copy,
+    which compiled in full before it was kept (and every set the loader accepts compiles)."""
+    if lazy is None:
+        lazy = revision is not None
     packs = {p.id: p for p in policy.packs}
     compiled: list[CompiledRule] = []
     generic: dict[str, list[CompiledRule]] = {k: [] for k in KINDS}
     indexed: dict[str, dict[str, list[CompiledRule]]] = {k: {} for k in KINDS}
+    by_command = indexed[_COMMAND]
     for pack in policy.packs:
+        lists, conds = pack.lists, pack.conditions
         for rule in pack.rules:
             cr = CompiledRule(
                 rule=rule,
                 pack=pack,
-                matcher=compile_condition(rule.when, pack.lists, pack.conditions),
+                matcher=_matcher(rule.when, lists, conds, lazy),
                 exceptions=tuple(
-                    (compile_condition(e.when, pack.lists, pack.conditions), e.reason)
-                    for e in rule.exceptions
+                    (_matcher(e.when, lists, conds, lazy), e.reason) for e in rule.exceptions
                 ),
                 order=len(compiled),
             )
             compiled.append(cr)
-            programs = _programs_of(rule.when, pack.lists, pack.conditions)
-            for kind in _kinds_of(rule.when, pack.conditions):
-                if programs and kind == Kind.COMMAND.value:
+            kinds, programs = _index_of(rule.when, lists, conds)
+            for kind in kinds:
+                if programs and kind == _COMMAND:
                     for prog in programs:
-                        indexed[kind].setdefault(prog, []).append(cr)
+                        by_command.setdefault(prog, []).append(cr)
                 else:
                     generic[kind].append(cr)
     return CompiledPolicy(
@@ -183,9 +237,11 @@ def compile_policy(policy: PolicySet, revision: str | None = None) -> CompiledPo
         by_program=MappingProxyType(
             {k: MappingProxyType({p: tuple(rs) for p, rs in v.items()}) for k, v in indexed.items()}
         ),
-        pack_waivers=MappingProxyType({p.id: _compile_waivers(p.waivers, p) for p in policy.packs}),
+        pack_waivers=MappingProxyType(
+            {p.id: _compile_waivers(p.waivers, p, lazy) for p in policy.packs}
+        ),
         assignment_waivers=MappingProxyType(
-            {a.id: _compile_waivers(a.waivers, packs.get(a.pack)) for a in policy.assignments}
+            {a.id: _compile_waivers(a.waivers, packs.get(a.pack), lazy) for a in policy.assignments}
         ),
         rules=tuple(compiled),
     )

@@ -120,6 +120,12 @@ def _check(
                 if isinstance(v, str) and v.startswith("$") and v[1:] not in lists:
                     return cond, f"{key!r} refers to unknown list {v!r}"
             values = _expand(values, lists)
+            if key == "port_any":
+                for port in values:
+                    try:
+                        int(port)
+                    except ValueError:
+                        return cond, f"'port_any' must list port numbers, not {port!r}"
             if key == "kind" and not set(map(str, values)) <= KINDS:
                 return cond, f"kind must be among {', '.join(sorted(KINDS))}"
             if key.startswith("flags_"):
@@ -161,6 +167,8 @@ def _check(
             problem = _check(value, sub_level, lists, conds, depth + 1)
             if problem:
                 return problem
+    if level == "text" and "contains_any" not in cond:
+        return cond, "a text condition needs 'contains_any'"
     return None
 
 
@@ -174,21 +182,21 @@ class _Values:
     and one decision in a fresh hook process reaches few.
     """
 
-    __slots__ = ("_globs", "_pattern", "exact", "text")
+    __slots__ = ("_globs", "_pattern", "exact")
 
     def __init__(self, values: Iterable[str], *, lower: bool = False) -> None:
         exact: set[str] = set()
         globs: list[str] = []
         for v in values:
-            v = v.lower() if lower else v
-            if any(c in v for c in "*?["):
+            if lower:
+                v = v.lower()
+            if "*" in v or "?" in v or "[" in v:
                 globs.append(v)
             else:
                 exact.add(v)
         self.exact = frozenset(exact)
         self._globs = tuple(globs)
         self._pattern: re.Pattern[str] | None = None
-        self.text = ", ".join(sorted(values))
 
     def hit(self, value: str) -> bool:
         if value in self.exact:
@@ -207,7 +215,9 @@ class _Values:
 
 
 def _expand(value: Any, lists: dict[str, tuple[str, ...]]) -> list[str]:
-    values = [value] if isinstance(value, (str, int)) else list(value)
+    if isinstance(value, str):  # the common case: one name, or one list
+        return list(lists[value[1:]]) if value.startswith("$") else [value]
+    values = [value] if isinstance(value, int) else list(value)
     out: list[str] = []
     for v in values:
         v = str(v)
@@ -338,8 +348,7 @@ def _command(spec: dict[str, Any], lists: dict[str, tuple[str, ...]]) -> Matcher
     for key, value in spec.items():
         if key in _COMMAND_NESTED:
             continue
-        vals = _Values(_expand(value, lists))
-        checks.append(_command_check(key, vals, _expand(value, lists)))
+        checks.append(_command_check(key, _expand(value, lists)))
     path_m = _path(spec["paths"], lists) if "paths" in spec else None
     url_m = _url(spec["urls"], lists) if "urls" in spec else None
 
@@ -380,11 +389,16 @@ def _first(m: Callable[[Any], str | None], items: Iterable[Any]) -> str | None:
     return None
 
 
-def _command_check(key: str, vals: _Values, raw: list[str]) -> Callable[[CommandFacts], str | None]:
-    if key == "program":
-        return lambda c: "" if vals.hit(c.cmd.program) else None
+def _word(word: str) -> Callable[[str], bool]:
+    """A test for one word of a subcommand: equality, or its glob."""
+    if "*" in word or "?" in word or "[" in word:
+        return _Values((word,)).hit
+    return word.__eq__
+
+
+def _command_check(key: str, raw: list[str]) -> Callable[[CommandFacts], str | None]:
     if key in ("subcommand", "words_any"):
-        seqs = [tuple(_Values((w,)) for w in s.split()) for s in raw]
+        seqs = [tuple(map(_word, s.split())) for s in raw]
         anchored = key == "subcommand"
 
         def sub(c: CommandFacts) -> str | None:
@@ -395,12 +409,18 @@ def _command_check(key: str, vals: _Values, raw: list[str]) -> Callable[[Command
                 n = len(seq)
                 for i in starts:
                     if i + n <= len(words) and all(
-                        m.hit(w) for m, w in zip(seq, words[i : i + n], strict=True)
+                        m(w) for m, w in zip(seq, words[i : i + n], strict=True)
                     ):
                         return ""
             return None
 
         return sub
+    if key == "options_all":
+        need = frozenset(raw)
+        return lambda c: "options " + " ".join(sorted(need)) if need <= c.options else None
+    vals = _Values(raw)
+    if key == "program":
+        return lambda c: "" if vals.hit(c.cmd.program) else None
     if key == "options_any":
 
         def opt_any(c: CommandFacts) -> str | None:
@@ -408,9 +428,6 @@ def _command_check(key: str, vals: _Values, raw: list[str]) -> Callable[[Command
             return f"option {hit}" if hit is not None else None
 
         return opt_any
-    if key == "options_all":
-        need = frozenset(raw)
-        return lambda c: "options " + " ".join(sorted(need)) if need <= c.options else None
     if key == "options_none":
         return lambda c: None if vals.first(c.options) is not None else ""
     if key == "args_any":
