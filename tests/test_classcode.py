@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import subprocess
 import sys
 import types
@@ -111,3 +112,59 @@ def test_the_cli_runs_with_it_installed(tmp_path: Path) -> None:
         check=False,
     )
     assert "BLOCK" in proc.stdout, proc.stderr
+
+
+_DEFERRED = """
+import json, sys
+from gatepost import _startup
+_startup.prepare()
+stand_in = sys.modules["inspect"]
+before = type(stand_in).__name__
+import inspect
+same = inspect is stand_in
+params = list(inspect.signature(lambda a, b=1: None).parameters)
+real = sys.modules["inspect"]
+print(json.dumps({
+    "before": before, "same": same, "params": params,
+    "now": type(real).__name__, "real_is_not_stand_in": real is not stand_in,
+    "again": list(stand_in.signature(lambda c: None).parameters),
+    "file": real.__file__ == stand_in.__file__,
+}))
+"""
+
+
+def test_inspect_waits_for_its_first_use() -> None:
+    # (gatepost._startup; here because dataclasses is why it is deferred)
+    out = subprocess.run(
+        [sys.executable, "-c", _DEFERRED], capture_output=True, text=True, check=True
+    ).stdout
+    assert json.loads(out) == {
+        "before": "Deferred",
+        "same": True,
+        "params": ["a", "b"],
+        "now": "module",
+        "real_is_not_stand_in": True,
+        "again": ["c"],
+        "file": True,
+    }
+
+
+def test_every_model_has_a_docstring_of_its_own() -> None:
+    # dataclasses needs inspect only to write the docstring of a class without one
+    import importlib
+    import pkgutil
+
+    import gatepost
+
+    generated = []
+    for info in pkgutil.walk_packages(gatepost.__path__, "gatepost."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if (
+                isinstance(value, type)
+                and value.__module__ == info.name
+                and dataclasses.is_dataclass(value)
+                and (value.__doc__ or "").startswith(f"{value.__name__}(")
+            ):
+                generated.append(f"{info.name}.{name}")
+    assert generated == []

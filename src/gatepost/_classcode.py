@@ -23,7 +23,7 @@ import dataclasses
 import marshal
 import os
 import sys
-from importlib.util import MAGIC_NUMBER
+from importlib._bootstrap_external import MAGIC_NUMBER
 from types import CodeType
 from typing import Any
 

@@ -65,6 +65,8 @@ class Mode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class User:
+    """The person behind the agent: a configured identity (an email) or the OS account."""
+
     id: str = ""  # stable id: configured identity (email) or os account
     name: str = ""  # display name
     os_account: str = ""
@@ -72,12 +74,16 @@ class User:
 
 @dataclass(frozen=True, slots=True)
 class Host:
+    """The machine the agent runs on, by a stable id (from /etc/machine-id) and its name."""
+
     id: str = ""  # stable host id
     name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Repository:
+    """The repository the agent acts in: normalized remote, work-tree root, branch."""
+
     remote: str = ""  # normalized, e.g. github.com/acme/api
     root: str = ""  # absolute path of the work tree
     branch: str = ""
@@ -85,12 +91,16 @@ class Repository:
 
 @dataclass(frozen=True, slots=True)
 class AgentInfo:
+    """The agent that sent the event, and its version when it says."""
+
     name: str = ""  # claude-code, codex, gemini-cli, cursor, copilot, windsurf, ...
     version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
+    """Who acts: user, groups, host, repository, agent and session (namespaced by agent)."""
+
     user: User = field(default_factory=User)
     groups: tuple[str, ...] = ()
     host: Host = field(default_factory=Host)
@@ -103,6 +113,8 @@ class Actor:
 
 @dataclass(frozen=True, slots=True)
 class Surface:
+    """Where the event came from: the agent, its own hook event and tool names, the phase."""
+
     agent: str = ""
     event: str = ""  # the agent's own hook event name, e.g. PreToolUse
     tool: str = ""  # the agent's own tool name, e.g. Bash
@@ -118,6 +130,8 @@ class Surface:
 
 @dataclass(frozen=True, slots=True)
 class Redirect:
+    """A shell redirection of a command (``>``, ``>>``, ``<``, ``2>``...) and its target."""
+
     op: str  # >, >>, <, 2>, &>, ...
     target: str  # as written
     path: str = ""  # absolute, when target is a file path
@@ -147,6 +161,8 @@ class SimpleCommand:
 
 @dataclass(frozen=True, slots=True)
 class CommandInfo:
+    """A shell command line as parsed: the simple commands it runs, and its heredocs."""
+
     raw: str
     cwd: str = ""
     commands: tuple[SimpleCommand, ...] = ()
@@ -157,6 +173,8 @@ class CommandInfo:
 
 @dataclass(frozen=True, slots=True)
 class PathRef:
+    """A file path an action touches, absolute, with how (read, write, delete, exec)."""
+
     path: str  # absolute, normalized
     raw: str = ""  # as written
     access: str = "read"  # read | write | delete | exec
@@ -165,6 +183,8 @@ class PathRef:
 
 @dataclass(frozen=True, slots=True)
 class UrlRef:
+    """A URL an action reaches, with its parts and what kind of address the host is."""
+
     raw: str
     scheme: str = ""
     host: str = ""
@@ -176,6 +196,8 @@ class UrlRef:
 
 @dataclass(frozen=True, slots=True)
 class McpCall:
+    """A call of an MCP tool: the server, the tool and its arguments."""
+
     server: str = ""
     tool: str = ""
     arguments: dict[str, Any] = field(default_factory=dict)
@@ -183,6 +205,8 @@ class McpCall:
 
 @dataclass(frozen=True, slots=True)
 class Operation:
+    """What the action does: its kind and the command, paths, URLs, MCP call or text."""
+
     kind: Kind = Kind.OTHER
     cwd: str = ""  # working directory the agent acts in
     command: CommandInfo | None = None
@@ -196,6 +220,8 @@ class Operation:
 
 @dataclass(frozen=True, slots=True)
 class Action:
+    """One agent event in the common schema: who, where, what, and its risk flags."""
+
     id: str = ""
     time: str = ""  # RFC 3339, set by the adapter or the hook shim
     actor: Actor = field(default_factory=Actor)
@@ -215,6 +241,8 @@ class Action:
 
 @dataclass(frozen=True, slots=True)
 class WaiverUse:
+    """A waiver that turned a rule match into a pass, until it expires."""
+
     waiver_id: str
     reason: str
     expires: str  # RFC 3339
@@ -223,6 +251,8 @@ class WaiverUse:
 
 @dataclass(frozen=True, slots=True)
 class Match:
+    """One rule that matched, under one assignment, with its effective verdict and why."""
+
     pack_id: str
     pack_version: str
     rule_id: str  # pack-id/rule-id
@@ -240,6 +270,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """The verdict for one action: the strictest match, every match, and why."""
+
     verdict: Verdict = Verdict.PASS
     winner: Match | None = None
     matches: tuple[Match, ...] = ()  # every match, winner included, audit-mode ones too

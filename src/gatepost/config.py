@@ -28,6 +28,8 @@ _KEYS = {"shipped_packs", "identity", "groups", "fail_mode", "deadline_ms", "sto
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    """The configuration in force: GATEPOST_HOME, identity, groups, fail mode, store..."""
+
     home: Path  # GATEPOST_HOME
     user_home: Path
     shipped_packs: bool = True

@@ -46,6 +46,8 @@ class DeadlineExceeded(GatepostError):
 
 @dataclass(frozen=True, slots=True)
 class HookResult:
+    """What one hook call produced: the native reply, the action, the decision."""
+
     reply: Reply
     action: Action
     decision: Decision

@@ -114,10 +114,12 @@ def discover_repository(cwd: str) -> Repository:
 
 def host_identity() -> Host:
     """A stable host id: the machine id when the OS has one, else a hash of the host name."""
-    # socket.gethostname is _socket's; the socket module itself costs a cold hook ~3 ms
-    from _socket import gethostname
+    if hasattr(os, "uname"):  # what gethostname returns, without loading _socket
+        name = os.uname().nodename
+    else:
+        from _socket import gethostname
 
-    name = gethostname()
+        name = gethostname()
     for f in ("/etc/machine-id", "/var/lib/dbus/machine-id"):
         try:
             mid = Path(f).read_text().strip()

@@ -21,6 +21,8 @@ from gatepost.policy.engine import evaluate
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """One payload through the path: the action, the decision, the native reply."""
+
     action: Action
     decision: Decision
     reply: Reply

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Environment:
+    """The folders path classification needs: home, GATEPOST_HOME, repository, temp."""
+
     home: str  # the user's home directory, absolute
     gatepost_home: str  # GATEPOST_HOME, absolute
     repo_root: str = ""  # the repository work tree the agent acts in, when known

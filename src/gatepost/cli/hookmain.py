@@ -81,9 +81,9 @@ def main(argv: list[str]) -> int:
             sys.stdout.write(out)
             sys.stderr.write(err)
             return code
-    from gatepost import _classcode
+    from gatepost import _startup
 
-    _classcode.install()  # before the models are created
+    _startup.prepare()  # before the models are created
     from gatepost.local import decide, keep_after_reply, start_daemon
 
     reply, config, keep = decide(agent, data)

@@ -67,6 +67,8 @@ class Problem:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
+    """The outcome of checking the evidence chain: ok, events checked, the problem."""
+
     ok: bool
     checked: int  # events that passed the event checks (all of them when ok)
     problem: Problem | None = None

@@ -60,6 +60,8 @@ class RawAccessError(StoreError):
 
 @dataclass(frozen=True, slots=True)
 class RawKey:
+    """The key that seals raw payloads, and its id (which reveals nothing of it)."""
+
     secret: bytes = field(repr=False)
     id: str  # first 16 hex digits of sha256(secret): names the key, reveals nothing of it
 

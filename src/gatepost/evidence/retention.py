@@ -73,6 +73,8 @@ class Hold:
 
 @dataclass(frozen=True, slots=True)
 class RetentionPolicy:
+    """How long raw payloads, content and metadata are kept, and the legal holds."""
+
     raw_days: int | None = None  # None: kept forever
     content_days: int | None = None
     metadata_days: int | None = None

@@ -49,6 +49,8 @@ class Hook:
 
 @dataclass(frozen=True, slots=True)
 class FileState:
+    """One agent configuration file: which gatepost hooks it holds, or what is wrong."""
+
     path: str
     scope: str
     own: bool
@@ -59,6 +61,8 @@ class FileState:
 
 @dataclass(frozen=True, slots=True)
 class Probe:
+    """One configured hook command run with a harmless and a dangerous payload."""
+
     command: str
     event: str
     variant: str
@@ -74,6 +78,8 @@ class Probe:
 
 @dataclass(frozen=True, slots=True)
 class AgentReport:
+    """Doctor's finding for one agent: status, files, probes, problems, warnings."""
+
     agent: str
     title: str
     status: str
@@ -86,12 +92,16 @@ class AgentReport:
 
 @dataclass(frozen=True, slots=True)
 class PolicyState:
+    """Whether the policy in force loads, and what is wrong when it does not."""
+
     ok: bool
     message: str
 
 
 @dataclass(frozen=True, slots=True)
 class Report:
+    """Doctor's whole finding: the policy and every agent."""
+
     policy: PolicyState
     agents: tuple[AgentReport, ...] = field(default_factory=tuple)
 

@@ -17,6 +17,8 @@ SCOPE_TYPES = ("org", "group", "user", "host", "repo", "agent")
 
 @dataclass(frozen=True, slots=True)
 class RuleTests:
+    """A rule's own test cases: what must match and what must not."""
+
     match: tuple[Any, ...] = ()  # cases that must match
     no_match: tuple[Any, ...] = ()  # cases that must not match
 
@@ -32,6 +34,8 @@ class Exception_:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
+    """One rule of a pack: what it matches (``when``), its verdict, severity and message."""
+
     id: str  # stable, "pack-id/rule-id"
     title: str
     severity: str
@@ -58,6 +62,8 @@ class Waiver:
 
 @dataclass(frozen=True, slots=True)
 class Pack:
+    """A policy pack: its rules, named lists and named conditions, and its waivers."""
+
     id: str
     version: str
     title: str
@@ -72,6 +78,8 @@ class Pack:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
+    """Whom an assignment covers: the org, a group, user, host, repository or agent."""
+
     type: str  # one of SCOPE_TYPES
     value: str = ""  # empty for org
 
@@ -81,6 +89,8 @@ class Scope:
 
 @dataclass(frozen=True, slots=True)
 class Assignment:
+    """A pack assigned to a scope, in audit, warn or enforce mode."""
+
     id: str
     pack: str
     scope: Scope
@@ -92,5 +102,7 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class PolicySet:
+    """Every pack and assignment in force, as loaded and checked."""
+
     packs: tuple[Pack, ...]
     assignments: tuple[Assignment, ...]

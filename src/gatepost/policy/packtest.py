@@ -14,6 +14,8 @@ from gatepost.policy.model import Assignment, Pack, PolicySet, Scope
 
 @dataclass(frozen=True, slots=True)
 class CaseFailure:
+    """A rule test case that did not come out as written."""
+
     rule_id: str
     file: str
     line: int
@@ -23,6 +25,8 @@ class CaseFailure:
 
 @dataclass(frozen=True, slots=True)
 class PackTestResult:
+    """The outcome of running packs' own test cases."""
+
     rules: int
     cases: int
     failures: tuple[CaseFailure, ...]

@@ -23,6 +23,9 @@ from gatepost.policy.model import PolicySet
 
 @dataclass(frozen=True, slots=True)
 class LoadedPolicy:
+    """The compiled policy in force, where it came from, and why the configured files were
+    refused, if they were."""
+
     policy: CompiledPolicy
     error: PolicyError | None = None  # set when the configured files were refused
     source: str = "configured"  # configured | last-good | shipped
@@ -92,11 +95,11 @@ def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
 
 def _save_snapshot(config: Config) -> bool:
     """Keep a copy of the user's policy files; True when the snapshot is up to date."""
-    import shutil  # only when the files changed: about 2 ms of a cold hook
-
     local = sorted(config.packs_dir.glob("*.yaml")) if config.packs_dir.is_dir() else []
     if not local and not config.assignments_file.is_file():
         return True  # nothing of the user's own to keep
+    import shutil  # only with files of the user's own: about 2 ms of a cold hook
+
     target = _last_good_dir(config)
     tmp = target.with_name("last-good.tmp")
     try:

@@ -19,6 +19,8 @@ from gatepost.errors import StoreError
 
 @dataclass(frozen=True, slots=True)
 class Migration:
+    """One numbered schema change of the event store."""
+
     version: int
     name: str
     statements: tuple[str, ...]

@@ -98,6 +98,8 @@ def _all_storable(text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Dialect:
+    """What differs between SQLite and PostgreSQL in the store's SQL."""
+
     time_param: Callable[[datetime], object]  # ts column value of an aware UTC datetime
     groups_param: Callable[[tuple[str, ...]], object]  # user_groups column value
     group_match: str  # condition on user_groups, one ? for the group
