@@ -6,6 +6,7 @@ import dataclasses
 import json
 import sys
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -420,3 +421,30 @@ def test_recursive_models_and_other_annotation_forms_decode() -> None:
     with pytest.raises(PayloadError) as info:
         codec.from_dict(_Tree, {"name": "a", "children": [{"name": "b", "parent": {"x": 1}}]})
     assert str(info.value) == "$.children[0].parent: unknown field(s) x"
+
+
+def test_field_types_are_those_get_type_hints_gives() -> None:
+    import importlib
+    import pkgutil
+
+    import gatepost
+
+    classes = [
+        value
+        for info in pkgutil.walk_packages(gatepost.__path__, "gatepost.")
+        for value in vars(importlib.import_module(info.name)).values()
+        if isinstance(value, type) and dataclasses.is_dataclass(value)
+    ]
+    assert len(classes) > 40
+
+    def outcome(hints: Callable[[type], dict[str, Any]], cls: type) -> object:
+        try:
+            return hints(cls)
+        except NameError as exc:  # names imported only for the type checker
+            return f"NameError: {exc}"
+
+    assert {c: outcome(codec._hints, c) for c in classes} == {
+        c: outcome(typing.get_type_hints, c) for c in classes
+    }
+    evaluated = [c for c in (Rule, Match, PolicySet) if codec._evaluated_hints(c) is not None]
+    assert evaluated == [Rule, Match, PolicySet]  # not left to get_type_hints
