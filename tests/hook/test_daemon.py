@@ -88,6 +88,45 @@ def test_socket_answers_and_reloads_policy(daemon: tuple[Path, int, Path]) -> No
     assert "additionalContext" in json.loads(out)["hookSpecificOutput"]  # last good stays
 
 
+def test_the_command_answered_by_the_resident_process_imports_next_to_nothing(
+    daemon: tuple[Path, int, Path],
+) -> None:
+    # every hook call pays the client's start-up: the command imports no more than the
+    # interpreter's own start-up does, plus gatepost's two small modules and _socket
+    sock, _, repo = daemon
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env["GATEPOST_HOME"] = str(sock.parent.parent)
+
+    def imported(
+        cmd: list[str], data: bytes
+    ) -> tuple[set[str], subprocess.CompletedProcess[bytes]]:
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", *cmd],
+            input=data,
+            env=env,
+            cwd=repo,
+            capture_output=True,
+            timeout=30,
+            check=False,
+        )
+        lines = proc.stderr.decode().splitlines()
+        names = {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
+        return names, proc
+
+    bare, _ = imported(["-c", "pass"], b"")
+    names, proc = imported([GATEPOST, "hook", "claude-code"], _payload("make all", repo))
+    assert json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
+    assert names - bare == {
+        "__future__",
+        "atexit",
+        "gatepost",
+        "gatepost.cli",
+        "gatepost.cli.main",
+        "gatepost.cli.hookmain",
+        "_socket",
+    }
+
+
 def test_http_hook_blocks_in_the_body(daemon: tuple[Path, int, Path]) -> None:
     _, port, repo = daemon
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
