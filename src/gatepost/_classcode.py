@@ -50,17 +50,22 @@ def _load() -> None:
         )
 
 
-def _exec(source: Any, globals_: Any = None, locals_: Any = None) -> None:
+def compiled(source: str) -> CodeType:
+    """The code of ``source`` (as ``compile(source, "<string>", "exec")``), kept."""
     global _added
-    module = globals_.get("__name__", "") if isinstance(globals_, dict) else ""
-    if not (isinstance(source, str) and module.startswith("gatepost")):
-        builtins.exec(source, globals_, locals_)
-        return
     code = _codes.get(source)
     if code is None:
         code = _codes[source] = compile(source, "<string>", "exec")
         _added = True
-    builtins.exec(code, globals_, locals_)
+    return code
+
+
+def _exec(source: Any, globals_: Any = None, locals_: Any = None) -> None:
+    module = globals_.get("__name__", "") if isinstance(globals_, dict) else ""
+    if not (isinstance(source, str) and module.startswith("gatepost")):
+        builtins.exec(source, globals_, locals_)
+        return
+    builtins.exec(compiled(source), globals_, locals_)
 
 
 def save(*, force: bool = False) -> None:

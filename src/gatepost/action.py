@@ -6,9 +6,11 @@ JSON without loss (see :mod:`gatepost.codec`). No agent's dialect appears in the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from typing import Any
+
+from gatepost.record import record
 
 SCHEMA_VERSION = 1
 
@@ -63,7 +65,7 @@ class Mode(StrEnum):
 # ---------------------------------------------------------------------------- actor
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class User:
     """The person behind the agent: a configured identity (an email) or the OS account."""
 
@@ -72,7 +74,7 @@ class User:
     os_account: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Host:
     """The machine the agent runs on, by a stable id (from /etc/machine-id) and its name."""
 
@@ -80,7 +82,7 @@ class Host:
     name: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Repository:
     """The repository the agent acts in: normalized remote, work-tree root, branch."""
 
@@ -89,7 +91,7 @@ class Repository:
     branch: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AgentInfo:
     """The agent that sent the event, and its version when it says."""
 
@@ -97,7 +99,7 @@ class AgentInfo:
     version: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Actor:
     """Who acts: user, groups, host, repository, agent and session (namespaced by agent)."""
 
@@ -111,7 +113,7 @@ class Actor:
     tool_call_id: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Surface:
     """Where the event came from: the agent, its own hook event and tool names, the phase."""
 
@@ -128,7 +130,7 @@ class Surface:
 # ---------------------------------------------------------------------------- operation
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Redirect:
     """A shell redirection of a command (``>``, ``>>``, ``<``, ``2>``...) and its target."""
 
@@ -137,7 +139,7 @@ class Redirect:
     path: str = ""  # absolute, when target is a file path
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SimpleCommand:
     """One executed program after unwrapping, with its arguments as the shell would pass them."""
 
@@ -159,7 +161,7 @@ class SimpleCommand:
     parent: int = -1
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CommandInfo:
     """A shell command line as parsed: the simple commands it runs, and its heredocs."""
 
@@ -171,7 +173,7 @@ class CommandInfo:
     heredocs: tuple[str, ...] = ()  # heredoc bodies fed to commands
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PathRef:
     """A file path an action touches, absolute, with how (read, write, delete, exec)."""
 
@@ -181,7 +183,7 @@ class PathRef:
     classes: tuple[str, ...] = ()  # repo, home, system, root, temp, credential, agent_config, ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class UrlRef:
     """A URL an action reaches, with its parts and what kind of address the host is."""
 
@@ -194,7 +196,7 @@ class UrlRef:
     classes: tuple[str, ...] = ()  # paste, exfil, tunnel, ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class McpCall:
     """A call of an MCP tool: the server, the tool and its arguments."""
 
@@ -203,7 +205,7 @@ class McpCall:
     arguments: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Operation:
     """What the action does: its kind and the command, paths, URLs, MCP call or text."""
 
@@ -218,7 +220,7 @@ class Operation:
     output: str = ""  # post-execution result, where the agent gives one
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Action:
     """One agent event in the common schema: who, where, what, and its risk flags."""
 
@@ -239,7 +241,7 @@ class Action:
 # ---------------------------------------------------------------------------- decision
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WaiverUse:
     """A waiver that turned a rule match into a pass, until it expires."""
 
@@ -249,7 +251,7 @@ class WaiverUse:
     owner: str  # pack id or assignment id that granted it
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Match:
     """One rule that matched, under one assignment, with its effective verdict and why."""
 
@@ -268,7 +270,7 @@ class Match:
     waiver: WaiverUse | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Decision:
     """The verdict for one action: the strictest match, every match, and why."""
 

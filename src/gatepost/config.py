@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from gatepost.errors import ConfigError
 from gatepost.evidence.raw_settings import RawEvidenceSettings
+from gatepost.record import record
 
 SHIPPED_PACKS = Path(__file__).parent / "packs"
 _KEYS = {"shipped_packs", "identity", "groups", "fail_mode", "deadline_ms", "store", "raw_evidence"}
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Config:
     """The configuration in force: GATEPOST_HOME, identity, groups, fail mode, store..."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from importlib import import_module
 from types import FrameType, ModuleType
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ from gatepost.config import Config
 from gatepost.errors import GatepostError
 from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
+from gatepost.record import record
 
 if TYPE_CHECKING:
     import signal as _signal
@@ -44,7 +45,7 @@ class DeadlineExceeded(GatepostError):
     """The hook ran past its internal deadline."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HookResult:
     """What one hook call produced: the native reply, the action, the decision."""
 

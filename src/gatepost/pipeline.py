@@ -4,7 +4,7 @@ native reply. Pure apart from the identity binding, which reads the repository's
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import ModuleType
 from typing import Any
 
@@ -17,9 +17,10 @@ from gatepost.identity import bind
 from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.policy.engine import evaluate
+from gatepost.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Outcome:
     """One payload through the path: the action, the decision, the native reply."""
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from gatepost.action import Action, Decision
+from gatepost.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reply:
     """The native answer to the agent: what goes to stdout and stderr, and the exit code."""
 

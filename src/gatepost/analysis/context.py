@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from gatepost.record import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Environment:
     """The folders path classification needs: home, GATEPOST_HOME, repository, temp."""
 

@@ -18,12 +18,13 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import fields, replace
 from functools import cache
 from typing import Any
 
 from gatepost.action import Action, Actor, Decision, Match, Operation, Repository, User
 from gatepost.evidence.canonical import dataclass_writer, decoder, split_writer
+from gatepost.record import record
 
 GENESIS_HASH = "0" * 64  # prev_hash of the first event of a chain
 
@@ -48,7 +49,7 @@ _TEXT_CAP = 8192  # characters of command text kept in the searchable text
 _EXCERPT_CAP = 1000  # characters of content kept in the searchable text
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RedactionRecord:
     """One secret removed before persistence: where, found by what, how long. Never the value."""
 
@@ -57,7 +58,7 @@ class RedactionRecord:
     length: int  # characters removed
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Event:
     """One decision on one action, as kept in evidence."""
 
@@ -75,7 +76,7 @@ class Event:
     content_digest: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Checkpoint:
     """A signed statement that the chain had ``hash`` at ``seq`` (see gatepost.evidence.chain)."""
 
@@ -253,7 +254,7 @@ def checkpoint_message(seq: int, hash: str, time: str) -> bytes:
 # ---------------------------------------------------------------------------- indexed columns
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class IndexFields:
     """The columns an event is searched and grouped by, derived from its action and decision."""
 

@@ -33,7 +33,6 @@ Each run that removes something appends an event recording what it did (surface 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +41,7 @@ from gatepost.action import Action, Actor, Decision, Kind, Operation, Surface, U
 from gatepost.errors import ConfigError, StoreError
 from gatepost.evidence.event import AUDIT_AGENT, Checkpoint, Event
 from gatepost.evidence.record import make_event
+from gatepost.record import record
 from gatepost.store.base import EventStore, Holds, Removal, time_micros
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ APPLIED_EVENT = "retention-applied"
 _CLASSES = ("raw_days", "content_days", "metadata_days")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Hold:
     """A legal hold on one session or one user's events."""
 
@@ -71,7 +71,7 @@ class Hold:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RetentionPolicy:
     """How long raw payloads, content and metadata are kept, and the legal holds."""
 
@@ -88,7 +88,7 @@ class RetentionPolicy:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RetentionReport:
     """What a run removed (a dry run: would remove) and kept under hold, per class."""
 

@@ -19,7 +19,6 @@ role may not see left out, so one formatter serves every role.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -27,6 +26,7 @@ from gatepost import codec
 from gatepost.action import Match
 from gatepost.errors import GatepostError
 from gatepost.evidence.event import Event
+from gatepost.record import record
 
 __all__ = ["AccessError", "Role", "Viewer", "project", "visible"]
 
@@ -42,7 +42,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Viewer:
     """Who is looking: a role, optionally limited to groups, and why (for raw payloads)."""
 

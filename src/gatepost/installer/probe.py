@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from gatepost.record import record
 
 HARMLESS = "git status"
 DANGEROUS = "rm -rf /"
@@ -135,7 +136,7 @@ def payload(variant: str, command: str, cwd: str, now_iso: str, now_ms: int) -> 
     raise ValueError(f"unknown probe variant {variant!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answer:
     """What one hook run answered: pass | ask | block | error, and why."""
 

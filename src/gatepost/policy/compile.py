@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +12,7 @@ from gatepost.digest import sha256
 from gatepost.policy.conditions import KINDS, Matcher, compile_condition
 from gatepost.policy.model import Assignment, Pack, PolicySet, Rule, Waiver
 from gatepost.policy.predicates import PREDICATE_KINDS, PREDICATE_PROGRAMS
+from gatepost.record import record
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -63,7 +63,7 @@ def _matcher(
     return LazyMatcher(cond, lists, conds) if lazy else compile_condition(cond, lists, conds)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CompiledWaiver:
     """A waiver ready to apply: its rule globs, its expiry as a time, its narrowing matcher."""
 
@@ -76,7 +76,7 @@ class CompiledWaiver:
         return any(fnmatch.fnmatchcase(rule_id, g) for g in self.rule_globs)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CompiledRule:
     """A rule with its pack, its matcher and its exceptions' matchers (each built on its first
     use when the policy was compiled lazily)."""
@@ -88,7 +88,7 @@ class CompiledRule:
     order: int  # position in the policy, for a stable winner among equals
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CompiledPolicy:
     """Immutable. ``evaluate`` reads it; nothing writes it after ``compile_policy`` but a
     :class:`LazyMatcher` keeping the matcher it built."""

@@ -6,16 +6,17 @@ compiler turns them into matchers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from gatepost.action import Mode, Verdict
+from gatepost.record import record
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 SCOPE_TYPES = ("org", "group", "user", "host", "repo", "agent")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RuleTests:
     """A rule's own test cases: what must match and what must not."""
 
@@ -23,7 +24,7 @@ class RuleTests:
     no_match: tuple[Any, ...] = ()  # cases that must not match
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Exception_:
     """A permanent carve-out of a rule, part of the rule as written."""
 
@@ -32,7 +33,7 @@ class Exception_:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """One rule of a pack: what it matches (``when``), its verdict, severity and message."""
 
@@ -47,7 +48,7 @@ class Rule:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Waiver:
     """A time-limited exemption granted by the owner of the rules it covers."""
 
@@ -60,7 +61,7 @@ class Waiver:
     line: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Pack:
     """A policy pack: its rules, named lists and named conditions, and its waivers."""
 
@@ -76,7 +77,7 @@ class Pack:
     file: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Scope:
     """Whom an assignment covers: the org, a group, user, host, repository or agent."""
 
@@ -87,7 +88,7 @@ class Scope:
         return self.type if self.type == "org" else f"{self.type}:{self.value}"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Assignment:
     """A pack assigned to a scope, in audit, warn or enforce mode."""
 
@@ -100,7 +101,7 @@ class Assignment:
     file: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PolicySet:
     """Every pack and assignment in force, as loaded and checked."""
 
