@@ -1,14 +1,14 @@
-"""Compiled code of gatepost's dataclass methods, kept between runs like bytecode.
+"""Compiled code of gatepost's model methods, kept between runs like bytecode.
 
-CPython (before 3.13) writes the source of every method a ``@dataclass`` generates
-(``__init__``, ``__eq__``, ``__hash__``, ``__setattr__``, ...) and compiles it with ``exec``
-each time the class is created: about half the cost of importing the models, which a hook
-without the resident process pays on every call. This keeps the code objects compiled from
-those sources in a marshal file beside gatepost's own bytecode, keyed by the exact source
-text, and gives ``dataclasses`` an ``exec`` that runs the kept code object when it has one.
-Running a code object compiled from the same text is what ``exec`` of that text does, so
-the classes are the same; only gatepost's modules are served (other packages' dataclasses
-compile as usual).
+The methods of a model class (``__init__``, ``__eq__``, ``__hash__``, ``__setattr__``, ...)
+are written as source and compiled each time the class is created, by :mod:`gatepost.record`
+and, for the few plain dataclasses left, by CPython's ``dataclasses`` (before 3.13): a hook
+without the resident process would pay that on every call. This keeps the code objects
+compiled from those sources in a marshal file beside gatepost's own bytecode, keyed by the
+exact source text: :func:`compiled` serves ``record``, and ``dataclasses`` gets an ``exec``
+that runs the kept code object when it has one. Running a code object compiled from the same
+text is what ``exec`` of that text does, so the classes are the same; only gatepost's modules
+are served (other packages' dataclasses compile as usual).
 
 The file has the trust of the ``.pyc`` files beside it (it lives in the same folder and is
 read the same way, with ``marshal``). It is only written where bytecode may be written (not

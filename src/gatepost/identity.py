@@ -17,7 +17,7 @@ from gatepost.action import Action, Actor, Host, Repository, User
 from gatepost.config import Config
 from gatepost.digest import sha256
 
-_SCP_LIKE = re.compile(r"^(?:[^@/]+@)?([^:/]+):(.+)$")
+_SCP_LIKE = r"^(?:[^@/]+@)?([^:/]+):(.+)$"  # compiled on first use (re.compile caches it)
 
 
 def normalize_remote(url: str) -> str:
@@ -30,7 +30,7 @@ def normalize_remote(url: str) -> str:
         host_part, _, path = rest.partition("/")
         host = host_part.rsplit("@", 1)[-1].split(":", 1)[0]
     else:
-        m = _SCP_LIKE.match(url)
+        m = re.match(_SCP_LIKE, url)
         if not m:
             return url.removesuffix(".git").rstrip("/")
         host, path = m.group(1), m.group(2)

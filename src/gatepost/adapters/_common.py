@@ -30,7 +30,7 @@ OUTPUT_CAP = 64 * 1024  # bytes of UTF-8 kept of a tool's output
 URL_SCAN_CAP = 256 * 1024  # characters of free text scanned for URLs
 
 # Linear-time: one character class, no nesting, no backtracking across alternatives.
-_URL_RE = re.compile(r"https?://[^\s<>\"'`\\|{}^]+", re.IGNORECASE)
+_URL = r"https?://[^\s<>\"'`\\|{}^]+"  # compiled on first use (re.compile caches it)
 _URL_TRAILING = ".,;:!?)]}'\""
 
 
@@ -105,7 +105,7 @@ def output_text(value: Any) -> str:
 def extract_urls(text: str) -> tuple[str, ...]:
     """The http(s) URLs written in free text, in order, each once, trailing punctuation cut."""
     seen: dict[str, None] = {}
-    for match in _URL_RE.finditer(text[:URL_SCAN_CAP]):
+    for match in re.finditer(_URL, text[:URL_SCAN_CAP], re.IGNORECASE):
         url = match.group(0).rstrip(_URL_TRAILING)
         if len(url) > len("https://") and url not in seen:
             seen[url] = None
