@@ -1,42 +1,74 @@
 """Turning the words of one command into SimpleCommands: wrappers, paths, redirects.
 
-The tree walk (:mod:`gatepost.analysis.shell`) hands each command's words here; ``emit``
+The tree walk (:mod:`gatepost.analysis.walk`) and plain word lists
+(:mod:`gatepost.analysis.shell`) hand each command's words here; ``emit``
 unwraps wrappers (parsing the shell text some of them run through ``State.parse_text``) and
 appends the resulting SimpleCommands, with their paths and URLs, to the parse state.
+Wrappers, inline interpreter code and path classification have modules of their own, loaded
+when a command first needs them.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 from gatepost.action import PathRef, Redirect, SimpleCommand, UrlRef
 from gatepost.analysis.context import Environment
-from gatepost.analysis.inline import inline_commands
-from gatepost.analysis.netargs import tcp_url
 from gatepost.analysis.operands import PSEUDO_DEVICES, make_paths, refs_of
-from gatepost.analysis.paths import absolute
-from gatepost.analysis.programs import INLINE_LANGUAGES, SHELLS, inline_code, interpreter_family
+from gatepost.analysis.programs import (
+    INLINE_LANGUAGES,
+    SHELLS,
+    WRAPPER_PROGRAMS,
+    inline_code,
+    interpreter_family,
+)
 from gatepost.analysis.words import Word, literal
-from gatepost.analysis.wrappers import options, unwrap
+
+if TYPE_CHECKING:  # the wrappers module is loaded when a wrapper appears
+    from gatepost.analysis.wrappers import Unwrap
 
 MAX_SYNTAX = 2048  # structural characters handed to tree-sitter per call (see scan.py)
 MAX_NESTING = 8  # bash -c / eval / heredoc-to-shell / wrapper recursion
 MAX_COMMANDS = 1024
+MAX_WORDS = 4096  # words of one command
 
 
-class Ctx(NamedTuple):
-    """Where commands being read sit: what every SimpleCommand made there inherits."""
+class Ctx:
+    """Where commands being read sit: what every SimpleCommand made there inherits (a plain
+    class: a NamedTuple costs ~0.25 ms to define at import)."""
 
-    context: str = ""
-    pipeline: int = 0
-    stage: int = 0
-    stages: int = 1
-    wrappers: tuple[str, ...] = ()
-    assigns: tuple[str, ...] = ()
-    parent: int = -1
-    nesting: int = 0
+    __slots__ = (
+        "assigns",
+        "context",
+        "nesting",
+        "parent",
+        "pipeline",
+        "stage",
+        "stages",
+        "wrappers",
+    )
+
+    def __init__(
+        self,
+        context: str = "",
+        pipeline: int = 0,
+        stage: int = 0,
+        stages: int = 1,
+        wrappers: tuple[str, ...] = (),
+        assigns: tuple[str, ...] = (),
+        parent: int = -1,
+        nesting: int = 0,
+    ) -> None:
+        self.context = context
+        self.pipeline = pipeline
+        self.stage = stage
+        self.stages = stages
+        self.wrappers = wrappers
+        self.assigns = assigns
+        self.parent = parent
+        self.nesting = nesting
 
 
 # A redirect as read from the tree: (operator, target word, kind: file | herestring | heredoc)
@@ -85,6 +117,15 @@ def _program_name(word: Word) -> str:
     return value.rsplit("/", 1)[1]
 
 
+def _unwrap(program: str, words: list[Word]) -> Unwrap | None:
+    """What a wrapper runs (see :mod:`gatepost.analysis.wrappers`, loaded when one appears)."""
+    if program not in WRAPPER_PROGRAMS:
+        return None
+    from gatepost.analysis.wrappers import unwrap
+
+    return unwrap(program, words)
+
+
 def emit(
     st: State, words: list[Word], assigns: tuple[str, ...], redirects: list[Redir], ctx: Ctx
 ) -> int:
@@ -96,12 +137,21 @@ def emit(
     dynamic = False
     cwd = st.cwd
     for _ in range(16):
-        u = unwrap(_program_name(words[0]), words)
+        u = _unwrap(_program_name(words[0]), words)
         if u is None:
             break
         if u.inner:  # find -exec: find itself runs, and so does each inner command
             idx = append(st, words, chain, all_assigns, redirects, ctx, dynamic, cwd)
-            inner_ctx = ctx._replace(wrappers=(*chain, u.label), assigns=all_assigns)
+            inner_ctx = Ctx(
+                ctx.context,
+                ctx.pipeline,
+                ctx.stage,
+                ctx.stages,
+                (*chain, u.label),
+                all_assigns,
+                ctx.parent,
+                ctx.nesting,
+            )
             for inner in u.inner:
                 _emit_dynamic(st, list(inner), inner_ctx)
             return idx
@@ -109,6 +159,8 @@ def emit(
         all_assigns += u.assignments
         dynamic = dynamic or u.dynamic
         if u.chdir:
+            from gatepost.analysis.paths import absolute
+
             cwd = absolute(u.chdir, cwd, st.env)
         if u.text is not None:
             return _reparse(st, u.text, u.context, chain, all_assigns, redirects, ctx, cwd, dynamic)
@@ -138,11 +190,15 @@ def _reparse(
     dynamic: bool,
 ) -> int:
     """Shell text run by a wrapper (``bash -c``, ``eval``...): parse it as a command line."""
-    inner = ctx._replace(
-        context=context or ctx.context,
-        wrappers=chain,
-        assigns=assigns,
-        nesting=ctx.nesting + 1,
+    inner = Ctx(
+        context or ctx.context,
+        ctx.pipeline,
+        ctx.stage,
+        ctx.stages,
+        chain,
+        assigns,
+        ctx.parent,
+        ctx.nesting + 1,
     )
     if inner.nesting > MAX_NESTING:
         st.truncated = True
@@ -237,6 +293,8 @@ def _change_dir(st: State, args: list[Word]) -> None:
     elif target[0] == "-":
         st.cwd = "$OLDPWD"
     else:
+        from gatepost.analysis.paths import absolute
+
         st.cwd = absolute(target[0], st.cwd, st.env)
 
 
@@ -271,6 +329,8 @@ def _redirect_refs(
             reds.append(Redirect(op=op, target=target))
             continue
         if target.startswith(("/dev/tcp/", "/dev/udp/")):
+            from gatepost.analysis.netargs import tcp_url
+
             _, _, scheme, host, port = [*target.split("/", 4), "", "", ""][:5]
             urls.append(tcp_url(host, port.partition("/")[0], scheme))
             reds.append(Redirect(op=op, target=target, path=target))
@@ -278,7 +338,12 @@ def _redirect_refs(
         if target.startswith((">(", "<(")):  # process substitution: a pipe, not a file
             reds.append(Redirect(op=op, target=target))
             continue
-        path = absolute(target, cwd, env) if target else ""
+        if target:
+            from gatepost.analysis.paths import absolute
+
+            path = absolute(target, cwd, env)
+        else:
+            path = ""
         reds.append(Redirect(op=op, target=target, path=path))
         if path and path not in PSEUDO_DEVICES:
             found.append((word, "read" if bare in ("<", "<&") else "write"))
@@ -292,6 +357,8 @@ def reads_shell_stdin(cmd: SimpleCommand) -> bool:
     """A shell that reads its program from stdin: ``bash``, ``sh -s``, ``bash -``."""
     if interpreter_family(cmd.program) not in SHELLS:
         return False
+    from gatepost.analysis.wrappers import options
+
     words = [literal(a) for a in cmd.argv]
     i, seen = options(words, 0, frozenset({"-o", "-O"}), frozenset({"--rcfile", "--init-file"}))
     if "-c" in seen:
@@ -314,7 +381,11 @@ def feed_inline(
 ) -> None:
     """The shell commands with the effects of interpreter code (see inline.py)."""
     language = INLINE_LANGUAGES.get(interpreter_family(interpreter.program), "")
-    lines = inline_commands(language, code) if language else []
+    if not language:
+        return
+    from gatepost.analysis.inline import inline_commands
+
+    lines = inline_commands(language, code)
     if not lines:
         return
     if ctx.nesting + 1 > MAX_NESTING:

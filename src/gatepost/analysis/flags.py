@@ -1,13 +1,14 @@
 """Risk flags: facts derived from the parsed operation, never from matching its raw text.
 
-Each flag is documented, with examples, in docs/analysis.md.
+Each flag is documented, with examples, in docs/analysis.md. The checks of destructive
+deletes (:mod:`gatepost.analysis.deletes`) and of remote or decoded code being run
+(:mod:`gatepost.analysis.remotecode`) are loaded when a command that needs them appears.
 """
 
 from __future__ import annotations
 
 from gatepost.action import Kind, Operation, PathRef, SimpleCommand
 from gatepost.analysis.context import Environment
-from gatepost.analysis.paths import classify_path
 from gatepost.analysis.programs import (
     DECODERS,
     DOWNLOADERS,
@@ -49,20 +50,6 @@ _STDIN_SENDERS = frozenset(
 _CURL_DATA = frozenset(
     {"-d", "--data", "--data-binary", "--data-ascii", "--data-urlencode", "--json"}
 )
-_FIND_FILTERS = frozenset(
-    {
-        "-name",
-        "-iname",
-        "-path",
-        "-ipath",
-        "-regex",
-        "-iregex",
-        "-wholename",
-        "-iwholename",
-        "-empty",
-    }
-)
-_DANGER = frozenset({"root", "home_root", "system", "repo_root"})
 _GATEPOST = "gatepost"
 
 
@@ -394,134 +381,29 @@ def _kills_gatepost(i: int, c: SimpleCommand, cmds: tuple[SimpleCommand, ...]) -
 # ---------------------------------------------------------------------------- deletion
 
 
-def _recursive_delete(c: SimpleCommand) -> str:
-    """ "" when the command does not delete recursively; else "rm", "find" or "wipe"."""
-    prog, argv = c.program, c.argv
-    if prog == "rm":
-        for a in argv:
-            if a == "--":
-                break
-            if a == "--recursive" or (a[:1] == "-" and a[1:2] != "-" and ("r" in a or "R" in a)):
-                return "rm"
-        return ""
-    if prog in ("shred", "wipe", "srm"):
-        return "wipe"
-    if prog == "find" and any(p.access == "delete" for p in c.paths):
-        return "find"
-    if prog == "rsync" and any(a.startswith("--delete") for a in argv):
-        return "rm"
-    return ""
-
-
 def _destroys(c: SimpleCommand, env: Environment) -> bool:
-    how = _recursive_delete(c)
-    if not how:
-        return False
-    filtered = how == "find" and any(a in _FIND_FILTERS for a in c.argv)
-    for p in c.paths:
-        if p.access != "delete":
-            continue
-        if filtered and "repo" in p.classes:
-            continue
-        if _dangerous_target(p, env):
-            return True
-    return False
+    from gatepost.analysis.deletes import destroys  # loaded when a deleting program appears
 
-
-def _dangerous_target(p: PathRef, env: Environment) -> bool:
-    classes = set(p.classes)
-    if "glob" in classes or "dynamic" in classes:
-        anchor = _anchor(p.path)
-        if anchor != p.path:
-            classes = set(classify_path(anchor, env, glob=False, dynamic=False))
-            if "repo" in classes and "repo_root" not in classes:
-                return False
-    if classes & {"root", "home_root"}:
-        return True
-    if "temp" in classes or "build_artifact" in classes:
-        return False
-    if classes & _DANGER:
-        return True
-    if "home" in classes and "repo" not in classes:
-        return True
-    return "outside_repo" in classes
-
-
-def _anchor(path: str) -> str:
-    """The directory above the first component holding a glob or an expansion."""
-    comps = path.split("/")
-    for k, comp in enumerate(comps):
-        if any(ch in comp for ch in "*?[$`"):
-            return "/".join(comps[:k]) or "/"
-    return path
+    return destroys(c, env)
 
 
 # ---------------------------------------------------------------------------- remote code
 
 
-_SUBSTITUTED = ("substitution", "process-substitution")
-
-
-def _ancestors(k: int, cmds: tuple[SimpleCommand, ...]) -> list[int]:
-    """The commands whose words hold command ``k``'s output: up through substitutions."""
-    out: list[int] = []
-    c = cmds[k]
-    while c.context in _SUBSTITUTED and 0 <= c.parent < len(cmds) and len(out) < 16:
-        out.append(c.parent)
-        c = cmds[c.parent]
-    return out
-
-
-def _code_runner(c: SimpleCommand) -> bool:
-    """A command that runs code it receives from a substitution."""
-    if "$" in c.program or "`" in c.program:
-        return True  # sh -c "$(...)", eval "$(...)", "$(...)" as the program
-    if c.program in ("source", "."):
-        return bool(c.argv) and c.argv[0].startswith(("<(", "$(", "`"))
-    if runs_inline_code(c.program, c.argv):
-        return True
-    operands = [a for a in c.argv if not a.startswith("-")]
-    return bool(operands) and operands[0].startswith("<(") and _interpreter(c.program)
-
-
-def _interpreter(prog: str) -> bool:
-    return bool(interpreter_family(prog))
-
-
 def _remote_to_shell(cmds: tuple[SimpleCommand, ...]) -> bool:
-    downloads = [k for k, c in enumerate(cmds) if c.program in DOWNLOADERS]
-    if not downloads:
+    if not any(c.program in DOWNLOADERS for c in cmds):
         return False
-    for k in downloads:
-        d = cmds[k]
-        if _pipes_into_interpreter(d, cmds):
-            return True
-        if any(_code_runner(cmds[a]) for a in _ancestors(k, cmds)):
-            return True
-        written = {p.path for p in d.paths if p.access == "write"}
-        if written:
-            for later in cmds[k + 1 :]:
-                if any(p.access == "exec" and p.path in written for p in later.paths):
-                    return True
-    return False
+    from gatepost.analysis.remotecode import remote_to_shell  # loaded for a download
+
+    return remote_to_shell(cmds)
 
 
 def _decoded_into_interpreter(i: int, c: SimpleCommand, cmds: tuple[SimpleCommand, ...]) -> bool:
     if not _decodes(c):
         return False
-    if _pipes_into_interpreter(c, cmds):
-        return True
-    return any(_code_runner(cmds[a]) for a in _ancestors(i, cmds))
+    from gatepost.analysis.remotecode import runs_output  # loaded for decoded text
 
-
-def _pipes_into_interpreter(c: SimpleCommand, cmds: tuple[SimpleCommand, ...]) -> bool:
-    """A later stage of the same pipeline runs what it reads on stdin as code."""
-    return bool(c.pipeline) and any(
-        later.pipeline == c.pipeline
-        and later.stage > c.stage
-        and reads_code_from_stdin(later.program, later.argv)
-        for later in cmds
-    )
+    return runs_output(i, c, cmds)
 
 
 def _decodes(c: SimpleCommand) -> bool:

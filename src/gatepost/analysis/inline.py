@@ -92,7 +92,6 @@ _CALLS: dict[str, dict[str, str]] = {
     },
 }
 _BACKTICKS = frozenset({"ruby", "perl", "php"})
-_QX = re.compile(r"(?<![\w$@%])(?:qx|%x)\s*([{(\[</|!])")
 _CLOSE = {"{": "}", "(": ")", "[": "]", "<": ">"}
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-*?[]~+,:@%=")
 _DELETE = {"rm": "rm -f --", "rm-r": "rm -rf --", "rmdir": "rmdir --"}
@@ -237,6 +236,12 @@ def _string(code: str, i: int) -> tuple[str | None, int]:
     return None, j
 
 
+@cache
+def _qx() -> re.Pattern[str]:
+    """``qx{`` / ``%x(``...: compiled on first use (ruby, perl and php code only)."""
+    return re.compile(r"(?<![\w$@%])(?:qx|%x)\s*([{(\[</|!])")
+
+
 def _backticks(code: str) -> list[tuple[int, str]]:
     """Shell text in backquotes and in ``qx{...}`` / ``%x{...}``."""
     found: list[tuple[int, str]] = []
@@ -250,7 +255,7 @@ def _backticks(code: str) -> list[tuple[int, str]]:
             break
         found.append((j, code[j + 1 : k]))
         i = k + 1
-    for m in _QX.finditer(code):
+    for m in _qx().finditer(code):
         if len(found) >= MAX_COMMANDS:
             break
         closer = _CLOSE.get(m.group(1), m.group(1))

@@ -221,6 +221,7 @@ def _sftp(args: Args) -> Refs:
     return [], [remote or parse_url(operands[0][0], default_scheme="ssh")]
 
 
+# its keys are programs.NETWORK_ARG_PROGRAMS (operands loads this module when one appears)
 NETWORK_PROGRAMS: dict[str, Callable[[Args], Refs]] = {
     "curl": _curl,
     "wget": _wget,

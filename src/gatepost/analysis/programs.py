@@ -120,6 +120,35 @@ PRIVILEGE_PROGRAMS = frozenset({"sudo", "doas", "su", "pkexec", "run0", "sudoedi
 # Programs whose arguments are data, never paths.
 DATA_PROGRAMS = frozenset({"echo", "printf", "export", "declare", "local", "readonly", "typeset"})
 
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The programs whose analysis lives in a module of its own, loaded when one of them appears
+# (most command lines need none of them). Each is the key set of that module's table.
+# wrappers.WRAPPERS: programs that run another program (``sudo``, ``env``, ``bash -c``...)
+WRAPPER_PROGRAMS = SHELLS | _names(
+    "sudo doas pkexec run0 env command builtin exec nice nohup timeout gtimeout time stdbuf "
+    "ionice chrt setsid caffeinate coproc xargs find eval busybox toybox su script watch flock "
+    "parallel"
+)
+# fileargs.FILE_PROGRAMS: which operands of file programs are read, written or deleted
+FILE_ARG_PROGRAMS = _names(
+    "rm unlink rmdir shred wipe srm cp mv ln install tee touch truncate mkdir chmod chown chgrp "
+    "dd tar bsdtar gtar zip unzip sort xxd base64 find grep egrep fgrep zgrep rg ag ack sed "
+    "gsed awk gawk mawk jq "
+    "vi vim nvim nano emacs ed pico micro joe kak hx helix sudoedit "
+    "cat less more head tail wc file stat md5sum sha1sum sha256sum sha512sum shasum cksum "
+    "diff cmp od hexdump nl tac bat strings uniq open xdg-open code subl cursor cd pushd "
+    "base32 iconv cut paste column fold fmt readlink realpath ls du tree "
+    "gzip gunzip bzip2 bunzip2 xz unxz zstd lz4 compress"
+)
+# netargs.NETWORK_PROGRAMS: URLs, hosts and files of network programs
+NETWORK_ARG_PROGRAMS = _names(
+    "curl wget wget2 http https httpie xh xhs nc ncat netcat telnet socat ssh scp rsync sftp"
+)
+
 # Reserved words after which the simple-word fast path does not apply.
 RESERVED = frozenset(
     {

@@ -11,9 +11,8 @@ expansions) and says where to cut so that at most ``budget`` of them reach the p
 from __future__ import annotations
 
 import re
+from functools import cache
 
-_NORMAL = re.compile(r"[()\[\]{}$`\"'\\\n#<]")
-_DQUOTE = re.compile(r'["$`\\]')
 _DELIM_END = frozenset(" \t\n;|&<>()")
 
 _N, _D, _B, _E = 0, 1, 2, 3  # normal, double-quoted, backquoted, ${...} expansion
@@ -36,7 +35,15 @@ def measure(text: str, budget: int) -> tuple[int, int]:
     return cut, min(used, budget)
 
 
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The next character that matters: in normal text, in double quotes (compiled on first
+    use: only text longer than the budget is scanned)."""
+    return re.compile(r"[()\[\]{}$`\"'\\\n#<]"), re.compile(r'["$`\\]')
+
+
 def _scan(text: str, budget: int) -> tuple[int, bool, int]:
+    normal, dquote = _patterns()
     n = len(text)
     clean = True
     risk = 0
@@ -47,7 +54,7 @@ def _scan(text: str, budget: int) -> tuple[int, bool, int]:
     pending: Pending = []
     while i < n:
         kind = kinds[-1]
-        m = (_DQUOTE if kind == _D else _NORMAL).search(text, i)
+        m = (dquote if kind == _D else normal).search(text, i)
         j = n if m is None else m.start()
         risk += 1 if kind == _D else j - i + 1
         if risk > budget:

@@ -38,6 +38,12 @@ def literal(value: str) -> Word:
     return (value, False, False, value)
 
 
+def is_assignment(word: str) -> bool:
+    """``NAME=value``: a variable assignment, not a program or an argument."""
+    name, eq, _ = word.partition("=")
+    return bool(eq) and bool(name) and not name[0].isdigit() and name.replace("_", "a").isalnum()
+
+
 def text_of(node: Any, src: bytes | None = None) -> str:
     """A node's text, read from ``src`` (the original bytes) when the parser saw a copy."""
     data: bytes = node.text if src is None else src[node.start_byte : node.end_byte]

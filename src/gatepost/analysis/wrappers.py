@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from gatepost.analysis.args import opt_set
 from gatepost.analysis.programs import SHELLS
-from gatepost.analysis.words import Word, literal
+from gatepost.analysis.words import Word, is_assignment, literal
 
 Words = Sequence[Word]
 
@@ -89,11 +89,6 @@ def _assignments(words: Words, i: int) -> tuple[int, tuple[str, ...]]:
         out.append(words[i][0])
         i += 1
     return i, tuple(out)
-
-
-def is_assignment(word: str) -> bool:
-    name, eq, _ = word.partition("=")
-    return bool(eq) and bool(name) and not name[0].isdigit() and name.replace("_", "a").isalnum()
 
 
 def _exec(
@@ -408,6 +403,7 @@ def _parallel(words: Words) -> Unwrap | None:
     return Unwrap("parallel", words=inner, dynamic=True)
 
 
+# its keys are programs.WRAPPER_PROGRAMS (emit loads this module when one of them appears)
 WRAPPERS: dict[str, Callable[[Words], Unwrap | None]] = {
     "sudo": _sudo,
     "doas": _doas,
