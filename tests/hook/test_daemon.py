@@ -199,7 +199,10 @@ def test_cold_hook_starts_the_resident_process(tmp_path: Path) -> None:
             check=False,
         )
         assert second.stdout == first.stdout
-    finally:
+    finally:  # stop it even when it came up late (the test may have failed on its way)
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
         if pid_file.exists():
             os.kill(int(pid_file.read_text()), signal.SIGTERM)
         deadline = time.monotonic() + 20
