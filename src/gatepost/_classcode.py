@@ -25,7 +25,10 @@ import os
 import sys
 from importlib._bootstrap_external import MAGIC_NUMBER
 from types import CodeType
-from typing import Any
+
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any
 
 _PATH = os.path.join(
     os.path.dirname(__file__), "__pycache__", f"dataclass-code.{sys.implementation.cache_tag}.bin"

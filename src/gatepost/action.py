@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from dataclasses import field
 from enum import StrEnum
-from typing import Any
 
 from gatepost.record import record
+
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_VERSION = 1
 

@@ -2,6 +2,11 @@
 
 One generic converter driven by the dataclasses' type hints, so a field added to a model is
 carried through JSON and the schema without further code.
+
+Decoding does not import ``typing`` (about 3 ms of a cold hook, which decodes its cached
+policy): the models' annotations use builtin generics and ``X | None``, read here directly,
+and ``Any``, which a module that imports it only for the type checker leaves undefined at
+run time, stands for :class:`AnyValue` then.
 """
 
 from __future__ import annotations
@@ -10,15 +15,46 @@ import dataclasses
 import json
 import sys
 import types
-import typing
 from collections.abc import Callable
 from enum import Enum, EnumType
 from functools import cache
-from typing import Any, TypeVar
 
 from gatepost.errors import PayloadError
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any, TypeVar
+
+    T = TypeVar("T")
+    _Converter = Callable[[Any], Any]
+
+
+class AnyValue:
+    """``Any`` in a model's annotation when its module does not define it at run time: any
+    JSON value, kept as it is."""
+
+
+def is_any(tp: object) -> bool:
+    typing = sys.modules.get("typing")
+    return tp is AnyValue or (typing is not None and tp is typing.Any)
+
+
+def _origin_args(tp: object) -> tuple[object, tuple[Any, ...]]:
+    """What ``typing.get_origin`` and ``get_args`` give, read directly for builtin generics
+    and ``X | Y``; other forms can only come from typing, which is then loaded."""
+    kind = type(tp)
+    if kind is types.GenericAlias or kind is types.UnionType:
+        origin = types.UnionType if kind is types.UnionType else tp.__origin__  # type: ignore[attr-defined]
+        return origin, tp.__args__  # type: ignore[attr-defined]
+    typing = sys.modules.get("typing")
+    if typing is None:
+        return None, ()
+    return typing.get_origin(tp), typing.get_args(tp)
+
+
+def _is_union(origin: object) -> bool:
+    typing = sys.modules.get("typing")
+    return origin is types.UnionType or (typing is not None and origin is typing.Union)
 
 
 def to_dict(obj: Any) -> Any:
@@ -39,7 +75,7 @@ def dumps(obj: Any, *, indent: int | None = None) -> str:
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
+def field_types(cls: type) -> dict[str, Any]:
     """The fields' types, as ``typing.get_type_hints`` gives them.
 
     The models' annotations are strings (``from __future__ import annotations``), which
@@ -52,8 +88,13 @@ def _hints(cls: type) -> dict[str, Any]:
     try:
         hints = _evaluated_hints(cls)
     except Exception:  # get_type_hints raises it again, or resolves what eval could not
-        return typing.get_type_hints(cls)
-    return hints if hints is not None else typing.get_type_hints(cls)
+        hints = None
+    if hints is None:
+        import typing
+
+        module = vars(sys.modules[cls.__module__])
+        return typing.get_type_hints(cls, localns=None if "Any" in module else {"Any": AnyValue})
+    return hints
 
 
 _ANNOTATION_CODE: dict[str, types.CodeType] = {}
@@ -73,7 +114,7 @@ def _evaluated_hints(cls: type) -> dict[str, Any] | None:
             if code is None:
                 code = _ANNOTATION_CODE[text] = compile(text, "<annotation>", "eval")
             # get_type_hints's order: the module's names first, then the class's
-            value = eval(code, dict(base.__dict__), module)
+            value = eval(code, {"Any": AnyValue, **base.__dict__}, module)
             hint = type(None) if value is None else value
             if not _is_plain(hint):
                 return None
@@ -89,13 +130,14 @@ def _is_plain(hint: Any) -> bool:
         return all(a is ... or _is_plain(a) for a in hint.__args__)
     if kind is types.UnionType:
         return all(_is_plain(a) for a in hint.__args__)
-    return isinstance(hint, type) and hint is not typing.Generic
+    return is_any(hint) or (isinstance(hint, type) and hint.__module__ != "typing")
 
 
 def from_dict(cls: type[T], data: Any, *, where: str = "$") -> T:
     """Build a model of type ``cls`` from plain data; raises PayloadError naming the field."""
     try:
-        return typing.cast(T, _converter(cls)(data))
+        model: T = _converter(cls)(data)
+        return model
     except _Invalid as exc:
         message = f"{where}{''.join(reversed(exc.path))}: {exc.message}"
     raise PayloadError(message)
@@ -117,7 +159,6 @@ def loads(cls: type[T], text: str) -> T:
 # does not fit they raise _Invalid, and each enclosing object or array adds its step of the
 # path as that unwinds, so a path is only ever put together for an error.
 
-_Converter = Callable[[Any], Any]
 _NoneType = type(None)
 
 
@@ -148,11 +189,10 @@ def _identity(data: Any) -> Any:
 
 
 def _build(tp: Any) -> _Converter:
-    origin = typing.get_origin(tp)
-    if tp is Any:
+    origin, args = _origin_args(tp)
+    if is_any(tp):
         return _identity
-    if origin is typing.Union or origin is types.UnionType:
-        args = typing.get_args(tp)
+    if _is_union(origin):
         inner = _converter(next(a for a in args if a is not _NoneType))
         if _NoneType not in args:
             return inner
@@ -166,9 +206,9 @@ def _build(tp: Any) -> _Converter:
     if dataclasses.is_dataclass(tp):
         return _dataclass_converter(tp)
     if origin is tuple:
-        return _tuple_converter(typing.get_args(tp)[:1])
+        return _tuple_converter(args[:1])
     if origin is dict:
-        return _dict_converter(typing.get_args(tp))
+        return _dict_converter(args)
     if tp is float:
         return _convert_float
     if tp is str or tp is int or tp is bool:
@@ -210,7 +250,7 @@ def _dataclass_converter(cls: Any) -> _Converter:
         if not isinstance(data, dict):
             raise _Invalid(f"expected an object, got {type(data).__name__}")
         if names is None:
-            hints = _hints(cls)
+            hints = field_types(cls)
             fields = dataclasses.fields(cls)
             plan.update((f.name, _step(hints[f.name])) for f in fields)
             names = frozenset(f.name for f in fields)
@@ -249,7 +289,7 @@ def _tuple_converter(items: tuple[Any, ...]) -> _Converter:
             return ()  # pragma: no cover
 
         return convert_bare
-    if items[0] is Any:
+    if is_any(items[0]):
 
         def convert_any(data: Any) -> Any:
             if not isinstance(data, (list, tuple)):
@@ -282,7 +322,7 @@ def _tuple_converter(items: tuple[Any, ...]) -> _Converter:
 
 def _dict_converter(args: tuple[Any, ...]) -> _Converter:
     try:
-        value_type = args[1] if args else Any
+        value_type = args[1] if args else AnyValue
     except IndexError:  # dict[K]: fails as indexing its arguments does, after the object check
 
         def convert_short(data: Any) -> Any:
@@ -291,7 +331,7 @@ def _dict_converter(args: tuple[Any, ...]) -> _Converter:
             return args[1]
 
         return convert_short
-    if value_type is Any:
+    if is_any(value_type):
 
         def convert_any(data: Any) -> Any:
             if not isinstance(data, dict):
@@ -360,20 +400,20 @@ def json_schema(cls: type, *, title: str = "") -> dict[str, Any]:
 
 
 def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
-    origin = typing.get_origin(tp)
-    if tp is Any:
+    origin, args = _origin_args(tp)
+    if is_any(tp):
         return {}
-    if origin in (typing.Union, types.UnionType):
-        return {"anyOf": [_schema(a, defs) for a in typing.get_args(tp)]}
+    if _is_union(origin):
+        return {"anyOf": [_schema(a, defs) for a in args]}
     if tp is type(None):
         return {"type": "null"}
     if isinstance(tp, type) and issubclass(tp, Enum):
         return {"enum": [m.value for m in tp]}
-    if dataclasses.is_dataclass(tp):
-        name = typing.cast(type, tp).__name__
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        name = tp.__name__
         if name not in defs:
             defs[name] = {}  # placeholder against recursion
-            hints = _hints(typing.cast(type, tp))
+            hints = field_types(tp)
             props = {f.name: _schema(hints[f.name], defs) for f in dataclasses.fields(tp)}
             required = [
                 f.name
@@ -392,7 +432,7 @@ def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
             defs[name] = body
         return {"$ref": f"#/$defs/{name}"}
     if origin is tuple:
-        return {"type": "array", "items": _schema(typing.get_args(tp)[0], defs)}
+        return {"type": "array", "items": _schema(args[0], defs)}
     if origin is dict:
         return {"type": "object"}
     simple = {str: "string", int: "integer", float: "number", bool: "boolean"}

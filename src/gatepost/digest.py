@@ -7,8 +7,7 @@ digests; ``hashlib`` remains the fallback where that module is absent.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     from hashlib import sha256
 else:

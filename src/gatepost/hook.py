@@ -13,7 +13,6 @@ import sys
 from dataclasses import replace
 from importlib import import_module
 from types import FrameType, ModuleType
-from typing import TYPE_CHECKING, Any
 
 from gatepost.action import Action, Decision, Mode, Surface, Verdict
 from gatepost.adapters.base import Reply
@@ -23,8 +22,10 @@ from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.record import record
 
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     import signal as _signal
+    from typing import Any
 else:  # the C module behind ``signal``: the same functions without its enum classes (~1 ms)
     import _signal
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from types import ModuleType
-from typing import Any
 
 from gatepost.action import Action, Decision
 from gatepost.adapters.base import Reply
@@ -18,6 +17,10 @@ from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.policy.engine import evaluate
 from gatepost.record import record
+
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @record

@@ -19,11 +19,18 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import MISSING, Field, FrozenInstanceError, field
-from typing import Any, TypeVar, dataclass_transform
 
 from gatepost._classcode import compiled
 
-T = TypeVar("T")
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any, TypeVar, dataclass_transform
+
+    T = TypeVar("T")
+else:
+
+    def dataclass_transform(**kwargs: object) -> object:  # what type checkers read; no-op
+        return lambda decorated: decorated
 
 
 @dataclasses.dataclass(frozen=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
-
 from gatepost.action import Action, Decision
 from gatepost.record import record
+
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any, Protocol
 
 
 @record
@@ -17,20 +19,22 @@ class Reply:
     exit_code: int = 0
 
 
-class Adapter(Protocol):
-    """An agent's wire format, kept private to its module.
+if TYPE_CHECKING:  # the contract, for the type checker
 
-    ``parse`` turns a decoded native payload into an Action whose paths, urls and command are
-    as the agent wrote them (enrichment makes them absolute and classifies them); it raises
-    ``AdapterError`` on a payload it cannot understand. ``render`` turns a Decision into the
-    agent's native reply; ``action`` is None when the payload could not be parsed.
-    """
+    class Adapter(Protocol):
+        """An agent's wire format, kept private to its module.
 
-    name: str
+        ``parse`` turns a decoded native payload into an Action whose paths, urls and command are
+        as the agent wrote them (enrichment makes them absolute and classifies them); it raises
+        ``AdapterError`` on a payload it cannot understand. ``render`` turns a Decision into the
+        agent's native reply; ``action`` is None when the payload could not be parsed.
+        """
 
-    def parse(self, payload: dict[str, Any]) -> Action: ...
+        name: str
 
-    def render(self, decision: Decision, action: Action | None) -> Reply: ...
+        def parse(self, payload: dict[str, Any]) -> Action: ...
+
+        def render(self, decision: Decision, action: Action | None) -> Reply: ...
 
 
 def reason_text(decision: Decision, *, can_ask: bool = True) -> str:

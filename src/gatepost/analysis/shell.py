@@ -15,13 +15,16 @@ from __future__ import annotations
 import os
 import sys
 from _thread import allocate_lock
-from typing import Any
 
 from gatepost.action import CommandInfo
 from gatepost.analysis.context import Environment
 from gatepost.analysis.emit import MAX_WORDS, Ctx, State, emit
 from gatepost.analysis.programs import RESERVED
 from gatepost.analysis.words import is_assignment, literal
+
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_INPUT = 64 * 1024  # characters analysed; beyond, truncated=True
 
@@ -37,10 +40,28 @@ _parser_lock = allocate_lock()  # one parser, created lazily; a parser is not th
 def _get_parser() -> Any:
     global _parser
     if _parser is None:
-        import tree_sitter
-
+        tree_sitter = _tree_sitter()
         _parser = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _parser
+
+
+def _tree_sitter() -> Any:
+    """tree-sitter's Parser and Language, from its compiled ``_binding`` alone when possible.
+
+    The package's ``__init__`` imports typing (~3 ms of a cold hook) for a Protocol class we
+    never use. The binding is registered under its own name, so a later ``import tree_sitter``
+    uses this one rather than loading a second copy.
+    """
+    loaded = sys.modules.get("tree_sitter._binding") or sys.modules.get("tree_sitter")
+    if loaded is None:
+        loaded = _load_binding("tree_sitter")
+        if loaded is not None:
+            sys.modules["tree_sitter._binding"] = loaded
+    if loaded is None or not hasattr(loaded, "Parser"):  # an unexpected layout: the package
+        import tree_sitter
+
+        loaded = tree_sitter
+    return loaded
 
 
 def _bash_language() -> Any:
@@ -58,25 +79,23 @@ def _bash_language() -> Any:
     return language()
 
 
-def _load_binding() -> Any:
-    """``tree_sitter_bash._binding`` loaded from its file, without running the package's
-    ``__init__`` (``find_spec`` of a top-level name only locates it); None if not found."""
+def _load_binding(package: str = "tree_sitter_bash") -> Any:
+    """``<package>._binding`` loaded from its file, without running the package's
+    ``__init__`` (finding a top-level name only locates it); None if not found."""
     import importlib.machinery
-    import importlib.util
 
-    name = "tree_sitter_bash._binding"
+    name = f"{package}._binding"
     try:
-        package = importlib.util.find_spec("tree_sitter_bash")
-        for folder in (package and package.submodule_search_locations) or ():
+        spec = importlib.machinery.PathFinder.find_spec(package)
+        for folder in (spec and spec.submodule_search_locations) or ():
             for suffix in importlib.machinery.EXTENSION_SUFFIXES:
                 path = os.path.join(folder, "_binding" + suffix)
                 if not os.path.isfile(path):
                     continue
                 loader = importlib.machinery.ExtensionFileLoader(name, path)
-                spec = importlib.util.spec_from_file_location(name, path, loader=loader)
-                if spec is None:
-                    return None
-                binding = importlib.util.module_from_spec(spec)
+                binding = loader.create_module(
+                    importlib.machinery.ModuleSpec(name, loader, origin=path)
+                )
                 loader.exec_module(binding)
                 return binding
     except (ImportError, OSError, ValueError):

@@ -7,7 +7,10 @@ character, and the text as written.
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any
+
 
 Word = tuple[str, bool, bool, str]
 

@@ -19,6 +19,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
+from gatepost.codec import field_types, is_any
 from gatepost.errors import PayloadError
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
@@ -139,7 +140,7 @@ def _cached_dataclass_writer(cls: type) -> Callable[[Any], str]:
 
 
 def _dataclass_writer(cls: type, exclude: frozenset[str]) -> Callable[[Any], str]:
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     names = sorted(f.name for f in dataclasses.fields(cls) if f.name not in exclude)
     scope: dict[str, Any] = {
         "cls": cls,
@@ -174,7 +175,7 @@ def split_writer(
     fields in ``exclude`` (as ``dataclass_writer``), and, in the same pass, the JSON of a part
     of it: without the fields in ``leave_out`` either, and with the part of each field named in
     ``split``, which that field's own split writer gives. TypeError for another type."""
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     splits = split or {}
     names = sorted(f.name for f in dataclasses.fields(cls) if f.name not in exclude)
     scope: dict[str, Any] = {"cls": cls, "G": _generic, "S": _string}
@@ -211,7 +212,7 @@ def _identity(value: Any) -> Any:
 @cache
 def decoder(tp: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(tp)
-    if tp is Any:
+    if is_any(tp):
         return _identity
     if origin in (typing.Union, types.UnionType):
         args = typing.get_args(tp)
@@ -270,7 +271,7 @@ def _enum_decoder(tp: type[Enum]) -> Callable[[Any], Any]:
 
 
 def _dataclass_decoder(cls: type) -> Callable[[Any], Any]:
-    hints = typing.get_type_hints(cls)
+    hints = field_types(cls)
     plan = {f.name: decoder(hints[f.name]) for f in dataclasses.fields(cls)}
 
     def decode_dataclass(v: Any) -> Any:

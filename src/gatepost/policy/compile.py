@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import fnmatch
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
 
 from gatepost import codec
 from gatepost.action import Kind, Verdict
@@ -14,8 +13,10 @@ from gatepost.policy.model import Assignment, Pack, PolicySet, Rule, Waiver
 from gatepost.policy.predicates import PREDICATE_KINDS, PREDICATE_PROGRAMS
 from gatepost.record import record
 
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     from datetime import datetime
+    from typing import Any
 
     from gatepost.policy.facts import Facts
 

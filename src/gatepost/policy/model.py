@@ -7,10 +7,13 @@ compiler turns them into matchers.
 from __future__ import annotations
 
 from dataclasses import field
-from typing import Any
 
 from gatepost.action import Mode, Verdict
 from gatepost.record import record
+
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 SCOPE_TYPES = ("org", "group", "user", "host", "repo", "agent")
