@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from gatepost.config import load_config
+from gatepost.config import SHIPPED_PACKS, load_config, yaml_paths
 from gatepost.errors import ConfigError
 
 
@@ -56,3 +59,57 @@ def test_a_corrupt_cache_is_ignored_and_a_date_is_not_cached(tmp_path: Path) -> 
     assert load_config(_env(home)).identity == "2026-11-26"
     assert load_config(_env(home)).identity == "2026-11-26"
     assert (home / "state" / "config-cache.json").read_text() == cached  # no JSON form: not kept
+
+
+def test_yaml_paths_lists_what_pathlib_globs(tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    names = ["b.yaml", "a.yaml", ".hidden.yaml", "A.yaml", "ü.yaml", ".yaml", "x.yml"]
+    names += ["c.yaml.bak", "Upper.YAML", "d yaml", "e.yaml~"]
+    for name in names:
+        (folder / name).write_text("x")
+    (folder / "dir.yaml").mkdir()
+    (folder / "link.yaml").symlink_to(folder / "a.yaml")
+    (folder / "dangling.yaml").symlink_to(folder / "missing")
+
+    listed = yaml_paths(str(folder))
+
+    assert listed == [str(p) for p in sorted(folder.glob("*.yaml"))]
+    expected = [".hidden.yaml", ".yaml", "A.yaml", "a.yaml", "b.yaml", "dangling.yaml"]
+    expected += ["dir.yaml", "link.yaml", "ü.yaml"]
+    assert listed == [str(folder / n) for n in expected]
+    assert yaml_paths(str(tmp_path / "missing")) == []
+    assert yaml_paths(str(folder / "a.yaml")) == []  # a file, not a folder
+
+
+def test_pack_files_are_the_shipped_packs_then_the_local_ones(tmp_path: Path) -> None:
+    home = tmp_path / ".gatepost"
+    (home / "packs").mkdir(parents=True)
+    for name in ("z.yaml", "local.yaml", "notes.txt"):
+        (home / "packs" / name).write_text("x")
+    config = load_config(_env(home))
+    shipped = sorted(SHIPPED_PACKS.glob("*.yaml"))
+
+    assert config.pack_files() == [
+        *shipped,
+        home / "packs" / "local.yaml",
+        home / "packs" / "z.yaml",
+    ]
+    assert config.pack_paths() == [str(p) for p in config.pack_files()]
+    assert replace(config, shipped_packs=False).pack_files() == config.pack_files()[len(shipped) :]
+    assert len(shipped) > 0
+
+
+def test_a_cache_nested_too_deep_is_a_miss_and_is_rewritten(tmp_path: Path) -> None:
+    home = tmp_path / ".gatepost"
+    (home / "state").mkdir(parents=True)
+    cache = home / "state" / "config-cache.json"
+    cache.write_text("[" * 100_000 + "]" * 100_000)
+    text = "identity: a@acme.example\n"
+    (home / "config.yaml").write_text(text)
+
+    assert load_config(_env(home)).identity == "a@acme.example"
+    assert json.loads(cache.read_text()) == {
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "settings": {"identity": "a@acme.example"},
+    }

@@ -13,15 +13,19 @@ Layout under ``GATEPOST_HOME`` (default ``~/.gatepost``)::
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Mapping
 from dataclasses import field
 from pathlib import Path
-from typing import Any
 
 from gatepost.errors import ConfigError
 from gatepost.evidence.raw_settings import RawEvidenceSettings
 from gatepost.record import record
+
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
+if TYPE_CHECKING:
+    from typing import Any
 
 SHIPPED_PACKS = Path(__file__).parent / "packs"
 _KEYS = {"shipped_packs", "identity", "groups", "fail_mode", "deadline_ms", "store", "raw_evidence"}
@@ -55,12 +59,34 @@ class Config:
         return self.store or f"sqlite:///{self.home / 'events.db'}"
 
     def pack_files(self) -> list[Path]:
-        files: list[Path] = []
-        if self.shipped_packs:
-            files.extend(sorted(SHIPPED_PACKS.glob("*.yaml")))
-        if self.packs_dir.is_dir():
-            files.extend(sorted(self.packs_dir.glob("*.yaml")))
-        return files
+        return [Path(p) for p in self.pack_paths()]
+
+    def pack_paths(self) -> list[str]:
+        """The pack files as strings: the shipped packs (unless switched off), then the local
+        ones, each folder's ``*.yaml`` sorted by name."""
+        paths = yaml_paths(str(SHIPPED_PACKS)) if self.shipped_packs else []
+        return paths + yaml_paths(os.path.join(self.home, "packs"))  # str(self.packs_dir)
+
+
+def yaml_paths(directory: str) -> list[str]:
+    """``[str(p) for p in sorted(Path(directory).glob("*.yaml"))]``, for a ``directory`` as
+    ``str(Path)`` writes it: nothing when it is not a folder or may not be listed. Listed by
+    name, without the pattern and the Path objects of pathlib's glob (about 0.2 ms of a cold
+    hook)."""
+    if os.name == "nt":  # pathlib matches and sorts there without regard to case
+        return [str(p) for p in sorted(Path(directory).glob("*.yaml"))]
+    try:
+        names = os.listdir(directory)
+    except PermissionError:
+        Path(directory).is_dir()  # raises, as the glob does, when the folder cannot be looked at
+        return []
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EBADF):
+            return []  # what the glob takes for no folder
+        raise
+    names.sort()
+    prefix = os.path.join(directory, "")
+    return [prefix + name for name in names if name.endswith(".yaml")]
 
 
 def _read_settings(cfg_file: Path, cache_file: Path) -> Any:
@@ -72,15 +98,17 @@ def _read_settings(cfg_file: Path, cache_file: Path) -> Any:
     from gatepost.digest import sha256
 
     try:
-        text = cfg_file.read_bytes()
+        with open(cfg_file, "rb") as f:  # not Path.read_bytes: ~20 µs less in a cold process
+            text = f.read()
     except OSError as exc:
         raise ConfigError(f"{cfg_file}: {exc}") from None
     digest = sha256(text).hexdigest()
     try:
-        cached = json.loads(cache_file.read_bytes())
+        with open(cache_file, "rb") as f:
+            cached = json.loads(f.read())
         if isinstance(cached, dict) and cached.get("sha256") == digest and "settings" in cached:
             return cached["settings"]
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a corrupt cache is a miss
         pass
     import yaml
 

@@ -13,7 +13,6 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from gatepost.adapters.base import Reply
 from gatepost.config import Config, load_config
@@ -21,6 +20,7 @@ from gatepost.errors import ConfigError, GatepostError, StoreError
 from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.policy.source import LoadedPolicy, load_in_force
 
+TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     from gatepost.evidence.event import Event
     from gatepost.store.base import EventStore

@@ -11,9 +11,10 @@ files stay byte for byte the same, later processes take it from there without Py
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from gatepost.config import SHIPPED_PACKS, Config
+from gatepost.config import SHIPPED_PACKS, Config, yaml_paths
 from gatepost.errors import PolicyError
 from gatepost.policy import cache
 from gatepost.policy.compile import CompiledPolicy, compile_policy
@@ -44,28 +45,39 @@ def _last_good_dir(config: Config) -> Path:
     return config.home / "state" / "last-good"
 
 
-def _inputs(config: Config) -> tuple[list[Path], Path | None]:
-    assignments = config.assignments_file if config.assignments_file.is_file() else None
-    return config.pack_files(), assignments
+def _inputs(config: Config) -> tuple[list[str], str | None]:
+    """The policy's input files, as strings: a cache hit makes no Path of each."""
+    assignments = config.assignments_file
+    return config.pack_paths(), str(assignments) if assignments.is_file() else None
 
 
-def _load(
-    config: Config, packs: list[Path], assignments: Path | None, key: str | None
-) -> _Configured:
-    hit = cache.read(config, key) if key is not None else None
+def _has_own_files(config: Config, packs: list[str], assignments: str | None) -> bool:
+    """Whether the inputs hold files of the user's own, which the last-good snapshot keeps
+    (the local packs come after the shipped ones)."""
+    packs_dir = os.path.join(config.home, "packs")  # str(config.packs_dir)
+    return assignments is not None or (bool(packs) and os.path.dirname(packs[-1]) == packs_dir)
+
+
+def _yaml_files(directory: Path) -> list[Path]:
+    return [Path(p) for p in yaml_paths(str(directory))]
+
+
+def _load(packs: list[str], assignments: str | None, hit: cache.Hit | None) -> _Configured:
     if hit is not None:
         policy_set, revision = hit
         return _Configured(compile_policy(policy_set, revision), policy_set, cached=True)
     from gatepost.policy.load import load_policy_set  # PyYAML is imported only on a miss
 
-    policy_set = load_policy_set(packs, assignments)
+    policy_set = load_policy_set(
+        [Path(p) for p in packs], Path(assignments) if assignments is not None else None
+    )
     return _Configured(compile_policy(policy_set), policy_set, cached=False)
 
 
 def load_configured(config: Config) -> CompiledPolicy:
     """Load exactly what is configured; raises PolicyError on the first problem."""
     packs, assignments = _inputs(config)
-    return _load(config, packs, assignments, cache.key_of(packs, assignments)).policy
+    return _load(packs, assignments, cache.find(config, packs, assignments)[0]).policy
 
 
 def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
@@ -73,11 +85,12 @@ def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
 
     With ``save``, a clean load from the files saves the last-good snapshot and then caches
     the validated set; a load from the cache saves nothing (its snapshot was saved when the
-    entry was written). A fallback is never cached."""
+    entry was written). A fallback is never cached. The files are read only when they are
+    not the cached entry's by their stamp (see :mod:`gatepost.policy.cache`)."""
     packs, assignments = _inputs(config)
-    key = cache.key_of(packs, assignments)
+    hit, key, stamp = cache.find(config, packs, assignments, restamp=save)
     try:
-        loaded = _load(config, packs, assignments, key)
+        loaded = _load(packs, assignments, hit)
     except PolicyError as exc:
         return _fallback(config, exc)
     if (
@@ -87,15 +100,20 @@ def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
         and key is not None
         and cache.key_of(packs, assignments) == key  # no file changed while it was read
     ):
-        cache.write(config, key, loaded.policy_set, loaded.policy.revision)
-    elif save and loaded.cached and not _last_good_dir(config).is_dir():
+        cache.write(config, key, loaded.policy_set, loaded.policy.revision, stamp)
+    elif (
+        save
+        and loaded.cached
+        and _has_own_files(config, packs, assignments)
+        and not _last_good_dir(config).is_dir()
+    ):
         _save_snapshot(config)  # the snapshot was removed since the entry was written
     return LoadedPolicy(policy=loaded.policy)
 
 
 def _save_snapshot(config: Config) -> bool:
     """Keep a copy of the user's policy files; True when the snapshot is up to date."""
-    local = sorted(config.packs_dir.glob("*.yaml")) if config.packs_dir.is_dir() else []
+    local = _yaml_files(config.packs_dir)
     if not local and not config.assignments_file.is_file():
         return True  # nothing of the user's own to keep
     import shutil  # only with files of the user's own: about 2 ms of a cold hook
@@ -123,15 +141,15 @@ def _fallback(config: Config, error: PolicyError) -> LoadedPolicy:
 
     snap = _last_good_dir(config)
     if snap.is_dir():
-        files = sorted(SHIPPED_PACKS.glob("*.yaml")) if _shipped(snap) else []
-        files += sorted((snap / "packs").glob("*.yaml"))
+        files = _yaml_files(SHIPPED_PACKS) if _shipped(snap) else []
+        files += _yaml_files(snap / "packs")
         assignments = snap / "assignments.yaml"
         try:
             ps = load_policy_set(files, assignments if assignments.is_file() else None)
             return LoadedPolicy(policy=compile_policy(ps), error=error, source="last-good")
         except PolicyError:
             pass
-    shipped = load_policy_set(sorted(SHIPPED_PACKS.glob("*.yaml")), None)
+    shipped = load_policy_set(_yaml_files(SHIPPED_PACKS), None)
     return LoadedPolicy(policy=compile_policy(shipped), error=error, source="shipped")
 
 
