@@ -7,7 +7,6 @@ The repository is read from its files (``.git/config``, ``.git/HEAD``), never by
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from dataclasses import replace
@@ -97,8 +96,10 @@ def discover_repository(cwd: str) -> Repository:
     if gitdir is None:
         return Repository()
     remote = branch = ""
-    with contextlib.suppress(OSError):
+    try:  # noqa: SIM105  # not contextlib.suppress: contextlib costs a cold hook ~0.5 ms
         branch = parse_head((gitdir / "HEAD").read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        pass
     config_dir = gitdir
     commondir = gitdir / "commondir"  # worktrees keep their config in the main git dir
     try:
