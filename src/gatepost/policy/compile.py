@@ -102,6 +102,7 @@ class CompiledPolicy:
     pack_waivers: MappingProxyType[str, tuple[CompiledWaiver, ...]]
     assignment_waivers: MappingProxyType[str, tuple[CompiledWaiver, ...]]
     rules: tuple[CompiledRule, ...]
+    has_waivers: bool = False  # any pack or assignment waiver at all
 
 
 _COMMAND = Kind.COMMAND.value
@@ -245,6 +246,8 @@ def compile_policy(
             {a.id: _compile_waivers(a.waivers, packs.get(a.pack), lazy) for a in policy.assignments}
         ),
         rules=tuple(compiled),
+        has_waivers=any(p.waivers for p in policy.packs)
+        or any(a.waivers for a in policy.assignments),
     )
 
 

@@ -108,8 +108,7 @@ def evaluate(policy: CompiledPolicy, action: Action) -> Decision:
             explanation="no policy applies to this actor", policy_revision=policy.revision
         )
     facts = Facts(action)
-    waivers = any(policy.pack_waivers.values()) or any(policy.assignment_waivers.values())
-    when = _parse_time(action.time) if waivers else None
+    when = _parse_time(action.time) if policy.has_waivers else None  # datetime only for waivers
     matches: list[Match] = []
     for cr in _candidates(policy, facts):
         assignments = by_pack.get(cr.pack.id)
