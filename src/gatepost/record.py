@@ -110,19 +110,24 @@ def _field(cls: type, name: str, annotation: Any) -> Field[Any]:
 
 
 def _source(cls: type, fields: dict[str, Field[Any]]) -> str:
-    """The methods' source: it depends only on the fields' names, options and order."""
+    """The methods' source: it depends only on the fields' names, options and order.
+
+    ``__init__`` sets the fields with ``object.__setattr__``, as dataclasses does: going
+    through ``self.__dict__`` would make CPython give up the instance's inline attribute
+    values, and every attribute read after that would be slower (evaluate took 15% longer).
+    """
     params, body = [], []
     for i, (name, f) in enumerate(fields.items()):
         if f.default is not MISSING:
             params.append(f"{name}=__default_{i}")
-            body.append(f"    __d[{name!r}] = {name}")
+            body.append(f"    __set(self, {name!r}, {name})")
         elif f.default_factory is not MISSING:
             params.append(f"{name}=__has_factory")
             value = f"__default_{i}() if {name} is __has_factory else {name}"
-            body.append(f"    __d[{name!r}] = {value}")
+            body.append(f"    __set(self, {name!r}, {value})")
         else:
             params.append(name)
-            body.append(f"    __d[{name!r}] = {name}")
+            body.append(f"    __set(self, {name!r}, {name})")
     if "__post_init__" in cls.__dict__:
         body.append("    self.__post_init__()")
     shown = [n for n, f in fields.items() if f.repr]
@@ -133,7 +138,7 @@ def _source(cls: type, fields: dict[str, Field[Any]]) -> str:
         [
             f"def __create_fn__(__cls, __names, __frozen, __has_factory{defaults}):",
             f" def __init__(self, {', '.join(params)}):" if params else " def __init__(self):",
-            "    __d = self.__dict__",
+            "    __set = object.__setattr__",
             *body,
             " def __repr__(self):",
             "    return self.__class__.__qualname__ + f'("
