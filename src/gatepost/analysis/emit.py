@@ -70,6 +70,14 @@ class Ctx:
         self.parent = parent
         self.nesting = nesting
 
+    def within(
+        self, *, context: str, wrappers: tuple[str, ...], assigns: tuple[str, ...], nesting: int
+    ) -> Ctx:
+        """The context of commands a wrapper runs inside this one's pipeline stage."""
+        return Ctx(
+            context, self.pipeline, self.stage, self.stages, wrappers, assigns, self.parent, nesting
+        )
+
 
 # A redirect as read from the tree: (operator, target word, kind: file | herestring | heredoc)
 Redir = tuple[str, Word, str]
@@ -142,15 +150,11 @@ def emit(
             break
         if u.inner:  # find -exec: find itself runs, and so does each inner command
             idx = append(st, words, chain, all_assigns, redirects, ctx, dynamic, cwd)
-            inner_ctx = Ctx(
-                ctx.context,
-                ctx.pipeline,
-                ctx.stage,
-                ctx.stages,
-                (*chain, u.label),
-                all_assigns,
-                ctx.parent,
-                ctx.nesting,
+            inner_ctx = ctx.within(
+                context=ctx.context,
+                wrappers=(*chain, u.label),
+                assigns=all_assigns,
+                nesting=ctx.nesting,
             )
             for inner in u.inner:
                 _emit_dynamic(st, list(inner), inner_ctx)
@@ -190,15 +194,8 @@ def _reparse(
     dynamic: bool,
 ) -> int:
     """Shell text run by a wrapper (``bash -c``, ``eval``...): parse it as a command line."""
-    inner = Ctx(
-        context or ctx.context,
-        ctx.pipeline,
-        ctx.stage,
-        ctx.stages,
-        chain,
-        assigns,
-        ctx.parent,
-        ctx.nesting + 1,
+    inner = ctx.within(
+        context=context or ctx.context, wrappers=chain, assigns=assigns, nesting=ctx.nesting + 1
     )
     if inner.nesting > MAX_NESTING:
         st.truncated = True
