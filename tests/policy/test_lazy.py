@@ -36,6 +36,7 @@ from gatepost.policy.engine import _candidates, evaluate
 from gatepost.policy.facts import Facts
 from gatepost.policy.load import load_pack, load_policy_set
 from gatepost.policy.model import Assignment, Pack, PolicySet, Rule, Scope, Waiver
+from gatepost.policy.packtest import alone
 from gatepost.policy.predicates import PREDICATES
 from gatepost.policy.source import load_in_force
 from gatepost.policy.vocabulary import FLAGS, PATH_CLASSES, URL_CLASSES
@@ -154,21 +155,7 @@ def test_lazy_and_eager_matchers_decide_alike_one_rule_at_a_time() -> None:
     # as `gatepost policy test` runs the cases: each rule alone, enforced org-wide
     for pack in SHIPPED.packs:
         for rule in pack.rules:
-            single = PolicySet(
-                packs=(
-                    Pack(
-                        id=pack.id,
-                        version=pack.version,
-                        title=pack.title,
-                        rules=(rule,),
-                        lists=pack.lists,
-                        conditions=pack.conditions,
-                    ),
-                ),
-                assignments=(
-                    Assignment(id="test", pack=pack.id, scope=Scope("org"), mode=Mode.ENFORCE),
-                ),
-            )
+            single = alone(pack, rule)
             eager = compile_policy(single, lazy=False)
             lazy = compile_policy(single, lazy=True)
             for what, expected in (("match", True), ("no_match", False)):

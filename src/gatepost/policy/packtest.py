@@ -7,7 +7,7 @@ from gatepost.errors import PayloadError
 from gatepost.policy.cases import case_action, case_label
 from gatepost.policy.compile import compile_policy
 from gatepost.policy.engine import evaluate
-from gatepost.policy.model import Assignment, Pack, PolicySet, Scope
+from gatepost.policy.model import Assignment, Pack, PolicySet, Rule, Scope
 from gatepost.record import record
 
 
@@ -35,6 +35,23 @@ class PackTestResult:
         return not self.failures
 
 
+def alone(pack: Pack, rule: Rule) -> PolicySet:
+    """``rule`` as the only rule of its pack, enforced org-wide: how its cases are run."""
+    single = Pack(
+        id=pack.id,
+        version=pack.version,
+        title=pack.title,
+        rules=(rule,),
+        lists=pack.lists,
+        conditions=pack.conditions,
+        file=pack.file,
+    )
+    return PolicySet(
+        packs=(single,),
+        assignments=(Assignment(id="test", pack=pack.id, scope=Scope("org"), mode=Mode.ENFORCE),),
+    )
+
+
 def run_pack_tests(packs: tuple[Pack, ...]) -> PackTestResult:
     """Each rule alone, enforced org-wide: its ``match`` cases must match it and its
     ``no_match`` cases must not. A rule lacking either kind of case is a failure."""
@@ -43,23 +60,7 @@ def run_pack_tests(packs: tuple[Pack, ...]) -> PackTestResult:
     for pack in packs:
         for rule in pack.rules:
             rules += 1
-            single = Pack(
-                id=pack.id,
-                version=pack.version,
-                title=pack.title,
-                rules=(rule,),
-                lists=pack.lists,
-                conditions=pack.conditions,
-                file=pack.file,
-            )
-            policy = compile_policy(
-                PolicySet(
-                    packs=(single,),
-                    assignments=(
-                        Assignment(id="test", pack=pack.id, scope=Scope("org"), mode=Mode.ENFORCE),
-                    ),
-                )
-            )
+            policy = compile_policy(alone(pack, rule))
             for what, expected in (("match", True), ("no_match", False)):
                 group = getattr(rule.tests, what)
                 if not group:
