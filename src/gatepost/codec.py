@@ -82,10 +82,10 @@ def field_types(cls: type) -> dict[str, Any]:
 
     The models' annotations are strings (``from __future__ import annotations``), which
     get_type_hints compiles anew for every class, with checks of its own: ~2 ms of a cold
-    hook for the policy models. Evaluating each distinct string once, names looked up as
-    get_type_hints does (the module, then the class, then builtins), gives the same types
-    for the annotations the models use; an annotation that does not evaluate to a class, a
-    union or a builtin generic of them leaves the class to get_type_hints.
+    hook for the policy models. Looking a plain name up and evaluating any other string, names
+    found as get_type_hints finds them (the module, then the class, then builtins), gives the
+    same types for the annotations the models use; an annotation that does not come out as a
+    class, a union or a builtin generic of them leaves the class to get_type_hints.
     """
     try:
         hints = _evaluated_hints(cls)

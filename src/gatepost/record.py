@@ -110,7 +110,8 @@ def _field(cls: type, name: str, annotation: Any) -> Field[Any]:
 
 
 def _source(cls: type, fields: dict[str, Field[Any]]) -> str:
-    """The methods' source: it depends only on the fields' names, options and order.
+    """The methods' source: it depends only on the fields' names, options and order, and on
+    whether the class has a ``__post_init__``.
 
     ``__init__`` sets the fields with ``object.__setattr__``, as dataclasses does: going
     through ``self.__dict__`` would make CPython give up the instance's inline attribute
