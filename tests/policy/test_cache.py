@@ -19,7 +19,7 @@ from gatepost.action import Action, Decision, Match, Mode, Verdict
 from gatepost.config import Config
 from gatepost.errors import PolicyError
 from gatepost.policy import cache
-from gatepost.policy.compile import compile_policy
+from gatepost.policy.compile import CompiledPolicy, compile_policy
 from gatepost.policy.engine import evaluate
 from gatepost.policy.load import load_policy_set
 from gatepost.policy.model import PolicySet
@@ -106,6 +106,19 @@ def _block(rule: str, title: str, message: str, explanation: str, revision: str)
     )
 
 
+def _assert_same_policy(
+    first: LoadedPolicy, second: LoadedPolicy, configured: CompiledPolicy
+) -> None:
+    """A later load (and load_configured) gives the configured policy the first load gave."""
+    assert (second.error, second.source, second.policy.revision) == (
+        None,
+        "configured",
+        first.policy.revision,
+    )
+    assert configured.revision == first.policy.revision
+    assert _decisions(second) == _decisions(first)
+
+
 def test_second_load_is_a_hit_with_the_same_policy(config: Config) -> None:
     first = load_in_force(config)
     expected_set = load_policy_set(config.pack_files(), None)
@@ -116,13 +129,7 @@ def test_second_load_is_a_hit_with_the_same_policy(config: Config) -> None:
     second = _from_cache_only(load_in_force, config)
     configured = _from_cache_only(load_configured, config)
 
-    assert (second.error, second.source, second.policy.revision) == (
-        None,
-        "configured",
-        first.policy.revision,
-    )
-    assert configured.revision == first.policy.revision
-    assert _decisions(second) == _decisions(first)
+    _assert_same_policy(first, second, configured)
     assert _decisions(second)[0] == _block(
         "local/no-make", "no make", "no make here", "runs `make all`", first.policy.revision
     )
@@ -330,13 +337,7 @@ def test_settled_files_are_found_by_their_stamp_without_being_read(
     second = _from_stamp_only(load_in_force, config)
     configured = _from_stamp_only(load_configured, config)
 
-    assert (second.error, second.source, second.policy.revision) == (
-        None,
-        "configured",
-        first.policy.revision,
-    )
-    assert configured.revision == first.policy.revision
-    assert _decisions(second) == _decisions(first)
+    _assert_same_policy(first, second, configured)
 
 
 def test_a_same_size_edit_that_keeps_the_modification_time_is_refused(
