@@ -13,13 +13,14 @@ from gatepost.policy.compile import compile_policy
 from gatepost.policy.engine import evaluate
 from gatepost.policy.load import load_policy_set
 from tests.corpus.dcg import ROOT, UNREADABLE, all_cases
+from tests.shared import require
 
 DETECTION_FLOOR = 0.96
 FALSE_BLOCK_CEILING = 0.015
 
 
 def test_dcg_corpus_rates() -> None:
-    assert ROOT.is_dir(), f"the dcg corpus is missing at {ROOT} (set GATEPOST_CORPORA)"
+    require(ROOT)
     policy = compile_policy(load_policy_set(sorted(SHIPPED_PACKS.glob("*.yaml")), None))
     detected = denies = false_blocks = allows = 0
     misses: list[str] = []

@@ -10,7 +10,6 @@ lock-file integrity fields, long CSS class lists).
 from __future__ import annotations
 
 import base64
-import os
 import random
 import re
 import string
@@ -19,19 +18,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from tests.shared import dcg_root as shared_dcg_root
+
 SEED = 20240612
 HEX = "0123456789abcdef"
 _EXPECT = re.compile(r"(?:BLOCK|ALLOW|WARN):")
 
 
 def dcg_root() -> Path | None:
-    """The dcg corpus: $GATEPOST_DCG_CORPUS, or shared/corpora/dcg beside the repository."""
-    env = os.environ.get("GATEPOST_DCG_CORPUS")
-    repo = Path(__file__).resolve().parents[2]
-    for candidate in (env, repo.parent / "shared/corpora/dcg", "/work/shared/corpora/dcg"):
-        if candidate and (Path(candidate) / "corpus").is_dir():
-            return Path(candidate)
-    return None
+    """The dcg corpus (tests.shared.dcg_root), or None when it is not there."""
+    root = shared_dcg_root()
+    return root if (root / "corpus").is_dir() else None
 
 
 def _commands(obj: Any, out: list[str]) -> None:

@@ -19,6 +19,8 @@ from tests.evidence.clean_corpus import (
     must_keep_lines,
 )
 from tests.evidence.secret_corpus import CARRIERS, PER_KIND, Case, removed, secret_cases
+from tests.shared import dcg_root as shared_dcg_root
+from tests.shared import require
 
 REQUIRED_KINDS = {
     "aws-access-key", "aws-secret-key", "gcp-api-key", "gcp-service-account-key",
@@ -77,9 +79,7 @@ def test_high_entropy_text_that_is_not_secret_stays() -> None:
 
 
 def test_the_dcg_commands_are_read_in_place() -> None:
-    root = dcg_root()
-    if root is None:
-        pytest.skip("shared/corpora/dcg is not beside the repository")
+    root = dcg_root() or require(shared_dcg_root() / "corpus")
     lines = dcg_lines(root)
     assert len(lines) >= 600
     assert "git status" in lines

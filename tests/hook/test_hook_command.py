@@ -15,6 +15,7 @@ import pytest
 from gatepost.local import wait_for_recording
 from tests.corpus.dcg import ROOT as DCG_ROOT
 from tests.corpus.dcg import hook_json_cases
+from tests.shared import require
 
 GATEPOST = str(Path(sys.executable).parent / "gatepost")
 
@@ -288,7 +289,11 @@ def test_broken_local_pack_keeps_last_good_policy(workspace: tuple[Path, Path]) 
     assert _is_block("claude-code", still)  # the last good policy is still in force
 
 
-@pytest.mark.skipif(not DCG_ROOT.is_dir(), reason="dcg corpus not present")
+def test_dcg_hook_json_cases_are_there() -> None:
+    require(DCG_ROOT / "corpus" / "canonical.toml")
+    assert len(hook_json_cases()) >= 5
+
+
 @pytest.mark.parametrize("case", hook_json_cases(), ids=lambda c: c[0])
 def test_dcg_hook_json_cases_get_a_wellformed_reply(
     case: tuple[str, str, str], workspace: tuple[Path, Path]
