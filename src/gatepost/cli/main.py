@@ -99,6 +99,11 @@ def _plugged(name: str) -> ModuleType | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    import os
+
+    # gatepost.permissions.PRIVATE_UMASK, set without importing it (the hook client stays
+    # small): GATEPOST_HOME stays owner-only whatever the caller's umask
+    os.umask(0o077)
     if arguments[:1] == ["hook"]:  # the hot path: no argument parser, no other imports
         from gatepost.cli.hookmain import main as hook_main
 
@@ -150,6 +155,10 @@ def _daemon(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     path = Path(socket_path(os.environ))
+    from gatepost.permissions import tighten
+
+    for loose in tighten(path.parent.parent):
+        print(f"gatepost daemon: made {loose} owner-only", file=sys.stderr)
     print(
         f"gatepost daemon: socket {path}"
         + ("" if args.no_http else f", http://127.0.0.1:{args.http_port}/hook/<agent>"),
