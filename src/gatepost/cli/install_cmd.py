@@ -25,6 +25,7 @@ from gatepost.installer.files import (
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "install",
+        allow_abbrev=False,
         help="hook gatepost into an agent (its hook configuration file), or take it out again",
         description="Merge gatepost's hooks into the agent's own hook configuration: every "
         "pre-tool event (MCP tools included), prompt submission, post-tool and session "
