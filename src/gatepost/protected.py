@@ -15,14 +15,12 @@ where this package lives), once per set of inputs in a process. The result goes 
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
-import shutil
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 EXECUTABLE = "gatepost"
 KEYS_DIR = "keys"  # GATEPOST_HOME/keys: secret keys, not even to be read by the agent
@@ -57,6 +55,9 @@ class Installation:
 
 def installation(environ: Mapping[str, str] | None = None) -> Installation:
     """The running installation (the edge: reads PATH, ``sys.executable`` and the disk)."""
+    import shutil  # here, not at the top: a cold hook meets a cached answer (~2 ms)
+    from pathlib import Path
+
     env = os.environ if environ is None else environ
     path = env.get("PATH", "")
     found = [shutil.which(EXECUTABLE, path=path), str(Path(sys.executable).parent / EXECUTABLE)]
@@ -99,6 +100,8 @@ def protected_paths(
 
 def _agent_files(home: str, project: str, environ: Mapping[str, str]) -> Iterable[str]:
     """Every hook file every supported agent reads, from the installers' specs."""
+    from pathlib import Path
+
     from gatepost.installer import MODULES, Place, spec
     from gatepost.installer.files import backup_path
 
@@ -116,13 +119,48 @@ def _agent_files(home: str, project: str, environ: Mapping[str, str]) -> Iterabl
     yield posixpath.join(project, ".codex", "config.toml")
 
 
-@lru_cache(maxsize=16)
-def _cached(home: str, gatepost_home: str, repo_root: str, path: str) -> tuple[str, ...]:
-    environ = {k: v for k, v in os.environ.items() if k.endswith("_HOME")}
-    environ["PATH"] = path
-    return protected_paths(home, gatepost_home, repo_root, installation(environ), environ)
+_computed: dict[str, tuple[str, ...]] = {}
 
 
 def protected_for(home: str, gatepost_home: str, repo_root: str) -> tuple[str, ...]:
-    """The protected paths of this process's installation for one user and repository."""
-    return _cached(home, gatepost_home, repo_root, os.environ.get("PATH", ""))
+    """The protected paths of this process's installation for one user and repository.
+
+    Computed once per set of inputs and kept in memory and in
+    ``GATEPOST_HOME/state/protected-cache.json`` (itself protected), because the installers'
+    specs cost a cold hook several milliseconds to import. The key holds every input, the
+    gatepost version included, so a moved executable, another PATH or an upgrade computes
+    the set again.
+    """
+    from gatepost import __version__
+
+    environ = {k: v for k, v in os.environ.items() if k.endswith("_HOME") or k == "PATH"}
+    inputs = [__version__, home, gatepost_home, repo_root, sys.executable, sys.argv[0]]
+    key = json.dumps([*inputs, __file__, sorted(environ.items())])
+    found = _computed.get(key)
+    if found is not None:
+        return found
+    cache = posixpath.join(gatepost_home, "state", "protected-cache.json")
+    found = _read_cache(cache, key, gatepost_home)
+    if found is None:
+        found = protected_paths(home, gatepost_home, repo_root, installation(environ), environ)
+        from gatepost.cachefile import write_cache
+
+        write_cache(cache, json.dumps({"key": key, "paths": found}).encode("utf-8"))
+    _computed[key] = found
+    return found
+
+
+def _read_cache(path: str, key: str, gatepost_home: str) -> tuple[str, ...] | None:
+    try:
+        with open(path, "rb") as f:
+            cached = json.loads(f.read())
+    except (OSError, ValueError, RecursionError):  # a missing or corrupt cache is a miss
+        return None
+    if not isinstance(cached, dict) or cached.get("key") != key:
+        return None
+    paths = cached.get("paths")
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        return None
+    if posixpath.normpath(gatepost_home) not in paths:
+        return None
+    return tuple(paths)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
-from typing import Any
 
 from gatepost.action import Kind, Operation, PathRef, SimpleCommand
 from gatepost.analysis.context import Environment
@@ -42,6 +41,7 @@ _WHOLESALE = frozenset(
     {"", "rm", "rmdir", "mv", "shred", "srm", "wipe", "unlink", "chmod", "chown"}
 )
 _WHOLESALE_WRITE = frozenset({"chmod", "chown"})
+_TOP = frozenset({"root", "home_root", "repo_root"})
 _DAEMON_PORT = 8787
 _STOPS = frozenset(
     {"stop", "disable", "mask", "kill", "unload", "bootout", "remove", "restart", "edit"}
@@ -103,7 +103,10 @@ def _changes(p: PathRef, program: str, env: Environment) -> bool:
         return False
     if _is_state(p):
         return True
-    if program in _WHOLESALE and (p.access == "delete" or program in _WHOLESALE_WRITE):
+    wholesale = program in _WHOLESALE and (p.access == "delete" or program in _WHOLESALE_WRITE)
+    # the root, a home or a repository as a whole, or a top-level folder, are another rule's
+    # (destructive deletes): their decision says more than "gatepost is in there"
+    if wholesale and _TOP.isdisjoint(p.classes) and p.path.count("/") > 1:
         prefix = p.path.rstrip("/") + "/"
         if any(q.startswith(prefix) for q in env.protected):
             return True
@@ -128,9 +131,9 @@ def _names_protected(text: str, env: Environment) -> bool:
     return any(c in ("protected", "gatepost_state") for c in classify_path(path, env))
 
 
-def _strings(value: Any, depth: int = 0) -> Iterator[str]:
+def _strings(value: object, depth: int = 0) -> Iterator[str]:
     """String values in MCP arguments (bounded in depth and number)."""
-    stack: list[tuple[Any, int]] = [(value, depth)]
+    stack: list[tuple[object, int]] = [(value, depth)]
     seen = 0
     while stack and seen < _MAX_MCP_STRINGS:
         item, d = stack.pop()
