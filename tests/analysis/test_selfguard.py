@@ -43,6 +43,9 @@ W, B, H = {"protected_write"}, {"gatepost_bypass"}, {"hooks_disabled"}
         ("cp hook .git/hooks/pre-push", W),
         ("rm .claude/settings.local.json", W),
         ("sqlite3 ~/.gatepost/events.db 'delete from events'", W),
+        ("rm ~/.config/systemd/user/gatepost.socket", W),
+        ("echo '[Service]' > ~/.config/systemd/user/gatepost.service", W),
+        ("rm ~/Library/LaunchAgents/dev.gatepost.daemon.plist", W),
         ("python3 -c \"import shutil; shutil.rmtree('/home/dev/.gatepost')\"", W),
         ("python3 -c \"open('/home/dev/.gatepost/config.yaml', 'w').write('x')\"", W),
         ("node -e \"require('fs').writeFileSync('/home/dev/.gatepost/assignments.yaml', '')\"", W),
@@ -101,6 +104,7 @@ W, B, H = {"protected_write"}, {"gatepost_bypass"}, {"hooks_disabled"}
         ("find . -name '*.pyc' -delete", set()),
         ("echo x > notes/gatepost.md", set()),
         ("git config user.name dev", set()),
+        ("cat ~/.config/systemd/user/gatepost.service", set()),
     ],
 )
 def test_flags(raw: str, expected: set[str]) -> None:

@@ -103,6 +103,8 @@ def _changes(p: PathRef, program: str, env: Environment) -> bool:
         return False
     if _is_state(p):
         return True
+    if "service" in p.classes and _NAME in p.path.rsplit("/", 1)[-1]:
+        return True  # gatepost's own user service (systemd unit, launchd agent)
     wholesale = program in _WHOLESALE and (p.access == "delete" or program in _WHOLESALE_WRITE)
     # the root, a home or a repository as a whole, or a top-level folder, are another rule's
     # (destructive deletes): their decision says more than "gatepost is in there"
