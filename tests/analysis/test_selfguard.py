@@ -95,8 +95,21 @@ W, B, H = {"protected_write"}, {"gatepost_bypass"}, {"hooks_disabled"}
         ("pkill -f 'vite dev'", set()),
         ("curl http://localhost:3000/api/hooks", set()),
         ("python3 -c 'print(1)'", set()),
+        ("python3 -c \"print(open('/home/dev/.gatepost/config.yaml').read())\"", set()),
+        (
+            "python3 -c \"import os; p = os.path.expanduser('~/.gatepost/config.yaml'); "
+            "open(p, 'w').write('fail_mode: open')\"",
+            W,
+        ),
+        (
+            "python3 -c \"import os; os.kill(int(open('/home/dev/.gatepost/run/p').read()), 9)\"",
+            B,
+        ),
         ("python3 -m pytest -q", set()),
         ("python3 manage.py gatepost", set()),
+        ("python3 -c 'import gatepost; print(gatepost.__version__)'", set()),
+        ("python3 -c 'import runpy; runpy.run_module(\"gatepost\")'", B),
+        ("python3 -c 'from gatepost.installer.files import apply'", B),
         ("claude -p 'summarize'", set()),
         ("claude --setting-sources user,project -p x", set()),
         ("codex -c model=o3 exec x", set()),

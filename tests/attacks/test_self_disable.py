@@ -136,7 +136,7 @@ COMMANDS: list[tuple[str, Seen]] = [
     (
         'python3 -c "import socket; s = socket.socket(socket.AF_UNIX); '
         "s.bind('{home}/.gatepost/run/daemon.sock'); s.listen()\"",
-        PROTECTED,
+        BYPASS,
     ),
     (PAD + " rm -rf /etc", LIMITS),
     (NESTED, LIMITS),

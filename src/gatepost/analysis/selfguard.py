@@ -155,6 +155,37 @@ def _shadows(c: SimpleCommand) -> bool:
     return False
 
 
+# what inline code does when it changes a file, binds a socket or kills (a lexical look;
+# reading a protected file, even in a computed path, is not among them)
+_INLINE_CHANGES = (
+    "'w",
+    '"w',
+    "'a",
+    '"a',
+    "'x",
+    '"x',
+    "+'",
+    '+"',
+    "write_text",
+    "write_bytes",
+    "writeFile",
+    "appendFile",
+    "File.write",
+    "file_put_contents",
+    "unlink",
+    "remove",
+    "rmtree",
+    "rmSync",
+    "rm_rf",
+    "rename",
+    "chmod",
+    "chown",
+    "truncate",
+    "symlink",
+    "move(",
+)
+
+
 def _inline_touches(c: SimpleCommand, env: Environment) -> bool:
     """Inline interpreter code that names GATEPOST_HOME or a protected path and changes,
     binds or deletes something (a lexical look, as in :mod:`gatepost.analysis.inline`)."""
@@ -165,9 +196,7 @@ def _inline_touches(c: SimpleCommand, env: Environment) -> bool:
     code = " ".join(c.argv)
     if not _mentions_protected(code, env):
         return False
-    verbs = ("open(", "write", "unlink", "remove", "rmtree", "rename", "replace", "chmod")
-    more = ("bind", "truncate", "move", "copy", "symlink", "kill", "rm", "Sync(")
-    return any(v in code for v in verbs + more)
+    return any(v in code for v in _INLINE_CHANGES)
 
 
 def _mentions_protected(text: str, env: Environment) -> bool:
@@ -205,8 +234,31 @@ def gatepost_args(c: SimpleCommand) -> tuple[str, ...] | None:
     return None
 
 
+# gatepost's modules that change its installation, service, policy or evidence
+_CHANGERS = tuple(
+    f"gatepost.{m}"
+    for m in (
+        "cli",
+        "installer",
+        "daemon",
+        "hook",
+        "local",
+        "runtime",
+        "store",
+        "evidence",
+        "retention",
+        "config",
+        "policy.source",
+        "policy.cache",
+    )
+)
+
+
 def _imports_gatepost(code: str) -> bool:
-    return any(s in code for s in ("import gatepost", "from gatepost", "gatepost.cli", "runpy"))
+    """Inline code that uses gatepost's changing modules, or runs gatepost as a program."""
+    if any(m in code for m in _CHANGERS):
+        return True
+    return "runpy" in code and _NAME in code
 
 
 def _runs_gatepost_changer(c: SimpleCommand) -> bool:
@@ -240,7 +292,8 @@ def _talks_to_service(c: SimpleCommand, env: Environment) -> bool:
         local = ("127.0.0.1" in code or "localhost" in code) and (
             "/hook" in code or str(_DAEMON_PORT) in code
         )
-        if local or (_mentions_protected(code, env) and ("connect" in code or "bind" in code)):
+        touches = ("connect(", "bind(", "kill(", "killpg(")
+        if local or (_mentions_protected(code, env) and any(t in code for t in touches)):
             return True
     return False
 
