@@ -211,3 +211,32 @@ def test_no_parser_accepts_abbreviations() -> None:
     parsers = _parsers(_parser())
     assert len(parsers) > 15
     assert [p.prog for p in parsers if p.allow_abbrev] == []
+
+
+def _doctor(home: Path) -> tuple[int, dict[str, Any]]:
+    done = _gatepost(home, "doctor", "--agent", "claude-code", "--json")
+    report = json.loads(done.stdout)
+    assert isinstance(report, dict)
+    return done.returncode, report["agents"][0]
+
+
+def test_doctor_recognises_the_wrapped_command_and_reports_it_broken(home: Path) -> None:
+    assert _gatepost(home, "install", "claude-code").returncode == 0
+    code, agent = _doctor(home)
+    (probe,) = agent["probes"]
+    assert (code, agent["status"], agent["problems"]) == (0, "OK", [])
+    assert probe["command"] == _installed(home)
+    assert probe["names_agent"] == "claude-code"
+    assert (probe["harmless"], probe["dangerous"]) == (
+        {"verdict": "pass", "detail": ""},
+        {"verdict": "block", "detail": ""},
+    )
+    settings = home / ".claude" / "settings.json"
+    missing = str(home / "gone" / "gatepost")
+    settings.write_text(settings.read_text().replace(GATEPOST, missing))
+    code, agent = _doctor(home)
+    (probe,) = agent["probes"]
+    failure = {"verdict": "error", "detail": MESSAGE.format(code=127)}
+    assert (code, agent["status"]) == (1, "BROKEN")
+    assert (probe["harmless"], probe["dangerous"]) == (failure, failure)
+    assert probe["problem"] == f"fails on `git status`: {MESSAGE.format(code=127)}"
