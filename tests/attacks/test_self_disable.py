@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -122,6 +123,16 @@ def hook(home: Path, tool: str, tool_input: dict[str, Any]) -> Seen:
 PAD = "true;" * 600
 NESTED = "eval " * 9 + "rm -rf /etc"
 
+
+def _bash_chain(depth: int) -> str:
+    text = "rm -rf /etc"
+    for _ in range(depth):
+        text = "bash -c " + shlex.quote(text)
+    return text
+
+
+NESTED_BASH = _bash_chain(9)
+
 # (command with {home} and {package} and {exe} filled in, what the agent must be told)
 COMMANDS: list[tuple[str, Seen]] = [
     # the attempts that used to pass
@@ -140,6 +151,8 @@ COMMANDS: list[tuple[str, Seen]] = [
     ),
     (PAD + " rm -rf /etc", LIMITS),
     (NESTED, LIMITS),
+    (NESTED_BASH, LIMITS),
+    (_bash_chain(3), expect("deny", "filesystem/recursive-delete-critical")),
     # other spellings
     ("gatepost install claude-code --uninstall", TAMPER),
     ("{exe} install codex --uninstall", TAMPER),
