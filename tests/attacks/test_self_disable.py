@@ -152,6 +152,7 @@ COMMANDS: list[tuple[str, Seen]] = [
     (PAD + " rm -rf /etc", LIMITS),
     (NESTED, LIMITS),
     (NESTED_BASH, LIMITS),
+    ("echo '" + "a" * 70_000 + "'; rm -rf /etc", LIMITS),  # beyond 64 KiB
     (_bash_chain(3), expect("deny", "filesystem/recursive-delete-critical")),
     # other spellings
     ("gatepost install claude-code --uninstall", TAMPER),
