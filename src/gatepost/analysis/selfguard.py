@@ -59,13 +59,7 @@ _MAX_MCP_STRINGS = 256
 def guard_flags(op: Operation, env: Environment) -> set[str]:
     """The self-protection flags of an operation whose paths are already analysed."""
     out: set[str] = set()
-    mcp = op.mcp if op.kind == Kind.MCP_CALL else None
-    writes = mcp is not None and not mcp.tool.lower().startswith(_MCP_READERS)
-    if (
-        mcp is not None
-        and writes
-        and any(_names_protected(s, env) for s in _strings(mcp.arguments))
-    ):
+    if op.kind == Kind.MCP_CALL and _mcp_changes_protected(op, env):
         out.add("protected_write")
     info = op.command
     if info is None or op.kind != Kind.COMMAND:
@@ -113,8 +107,22 @@ def _changes(p: PathRef, program: str, env: Environment) -> bool:
         if any(q.startswith(prefix) for q in env.protected):
             return True
     if "glob" in p.classes:
-        return any(fnmatchcase(q, p.path) for q in _with_parents(env.protected))
+        return any(_glob_names(p.path, q) for q in _with_parents(env.protected))
     return False
+
+
+def _glob_names(pattern: str, path: str) -> bool:
+    """The shell's glob ``pattern`` names ``path``: component by component, a ``*`` stays in
+    its component and a name starting with a dot needs a pattern starting with one."""
+    wanted, parts = pattern.split("/"), path.split("/")
+    if len(wanted) != len(parts):
+        return False
+    for w, part in zip(wanted, parts, strict=True):
+        if part.startswith(".") and not w.startswith("."):
+            return False
+        if not fnmatchcase(part, w):
+            return False
+    return True
 
 
 def _with_parents(paths: tuple[str, ...]) -> Iterator[str]:
@@ -122,6 +130,15 @@ def _with_parents(paths: tuple[str, ...]) -> Iterator[str]:
         while q and q != "/":
             yield q
             q = q.rsplit("/", 1)[0]
+
+
+def _mcp_changes_protected(op: Operation, env: Environment) -> bool:
+    """An MCP tool whose name does not say it only reads, with an argument naming a
+    protected path."""
+    mcp = op.mcp
+    if mcp is None or mcp.tool.lower().startswith(_MCP_READERS):
+        return False
+    return any(_names_protected(s, env) for s in _strings(mcp.arguments))
 
 
 def _names_protected(text: str, env: Environment) -> bool:
