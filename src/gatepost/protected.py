@@ -51,6 +51,7 @@ class Installation:
     package_dir: str  # the folder holding gatepost/__init__.py
     prefix: str = ""  # the virtual environment it runs in ("" for a system interpreter)
     path_dirs: tuple[str, ...] = ()  # PATH: a ``gatepost`` placed in any of them shadows it
+    resolved: tuple[str, ...] = ()  # the package folder and environment behind symlinks
 
 
 def installation(environ: Mapping[str, str] | None = None) -> Installation:
@@ -70,12 +71,17 @@ def installation(environ: Mapping[str, str] | None = None) -> Installation:
             executables.append(os.path.realpath(exe))
     package = os.path.dirname(os.path.abspath(__file__))
     prefix = sys.prefix if sys.prefix != sys.base_prefix else ""
+    # an installation reached through symlinks is protected where it really is, too
+    resolved = tuple(
+        os.path.realpath(p) for p in (package, prefix) if p and os.path.realpath(p) != p
+    )
     dirs = tuple(os.path.abspath(d) for d in path.split(os.pathsep) if d)
     return Installation(
         executables=tuple(dict.fromkeys(executables)),
         package_dir=package,
         prefix=prefix,
         path_dirs=dirs,
+        resolved=resolved,
     )
 
 
@@ -87,7 +93,7 @@ def protected_paths(
     environ: Mapping[str, str] | None = None,
 ) -> tuple[str, ...]:
     """Every protected path (a folder stands for everything in it), absolute, sorted."""
-    out: list[str] = [gatepost_home, *inst.executables, inst.package_dir]
+    out: list[str] = [gatepost_home, *inst.executables, inst.package_dir, *inst.resolved]
     if inst.prefix:
         out.append(inst.prefix)
     out += [posixpath.join(d, EXECUTABLE) for d in inst.path_dirs]
@@ -120,6 +126,7 @@ def _agent_files(home: str, project: str, environ: Mapping[str, str]) -> Iterabl
 
 
 _computed: dict[str, tuple[str, ...]] = {}
+_KEEP = 64
 
 
 def protected_for(home: str, gatepost_home: str, repo_root: str) -> tuple[str, ...]:
@@ -139,6 +146,8 @@ def protected_for(home: str, gatepost_home: str, repo_root: str) -> tuple[str, .
     found = _computed.get(key)
     if found is not None:
         return found
+    if len(_computed) >= _KEEP:  # a long-running service meets many repositories
+        _computed.clear()
     cache = posixpath.join(gatepost_home, "state", "protected-cache.json")
     found = _read_cache(cache, key, gatepost_home)
     if found is None:

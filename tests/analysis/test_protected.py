@@ -140,3 +140,23 @@ def test_protected_for_in_process_matches_the_pure_computation(tmp_path: Path) -
     inst = installation(environ)
     want = protected_paths(home, home + "/.gatepost", home + "/repo", inst, environ)
     assert got == want
+
+
+def test_an_installation_behind_a_symlink_is_protected_where_it_really_is(
+    tmp_path: Path,
+) -> None:
+    real = Path(gatepost.__file__).resolve().parent
+    link = tmp_path / "link"
+    link.symlink_to(real.parent)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
+    env["PYTHONPATH"] = str(link)
+    probe = (
+        "import json, gatepost.protected as p; i = p.installation({'PATH': ''}); "
+        "print(json.dumps([i.package_dir, list(i.resolved)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    package, resolved = json.loads(done.stdout)
+    assert package == str(link / "gatepost")
+    assert str(real) in resolved
