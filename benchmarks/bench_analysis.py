@@ -15,9 +15,17 @@ from gatepost.action import Kind, Operation
 from gatepost.analysis.context import Environment
 from gatepost.analysis.flags import derive_flags
 from gatepost.analysis.shell import parse_command
+from gatepost.policy.cases import CASE_INSTALLATION
+from gatepost.protected import protected_paths
 
 ENV = Environment(
-    home="/home/dev", gatepost_home="/home/dev/.gatepost", repo_root="/home/dev/code/api"
+    home="/home/dev",
+    gatepost_home="/home/dev/.gatepost",
+    repo_root="/home/dev/code/api",
+    # what a hook protects on such a machine (gatepost installed with pipx)
+    protected=protected_paths(
+        "/home/dev", "/home/dev/.gatepost", "/home/dev/code/api", CASE_INSTALLATION
+    ),
 )
 CWD = "/home/dev/code/api"
 

@@ -16,6 +16,7 @@ from gatepost.identity import bind
 from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.policy.engine import evaluate
+from gatepost.protected import protected_for
 from gatepost.record import record
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
@@ -61,6 +62,9 @@ def run_one(
         home=str(config.user_home),
         gatepost_home=str(config.home),
         repo_root=action.actor.repository.root,
+        protected=protected_for(
+            str(config.user_home), str(config.home), action.actor.repository.root
+        ),
     )
     start = time.perf_counter()
     action = enrich(action, env)

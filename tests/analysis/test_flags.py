@@ -317,15 +317,18 @@ def test_persistence(raw: str, expected: tuple[str, ...]) -> None:
         ("sed -i 's/x/y/' .cursor/hooks.json", ("agent_config_tamper",)),
         (
             "rm -rf ~/.gatepost",
-            ("destructive_delete", "gatepost_tamper", "writes_outside_repo"),
+            ("destructive_delete", "gatepost_tamper", "protected_write", "writes_outside_repo"),
         ),
-        ("echo x > ~/.gatepost/policy.yaml", ("gatepost_tamper", "writes_outside_repo")),
-        ("pkill -f gatepost", ("gatepost_tamper",)),
-        ("killall gatepost", ("gatepost_tamper",)),
-        ("kill -9 $(pgrep -f gatepost)", ("gatepost_tamper",)),
+        (
+            "echo x > ~/.gatepost/policy.yaml",
+            ("gatepost_tamper", "protected_write", "writes_outside_repo"),
+        ),
+        ("pkill -f gatepost", ("gatepost_bypass", "gatepost_tamper")),
+        ("killall gatepost", ("gatepost_bypass", "gatepost_tamper")),
+        ("kill -9 $(pgrep -f gatepost)", ("gatepost_bypass", "gatepost_tamper")),
         ("pip uninstall -y gatepost", ("gatepost_tamper",)),
         ("python3 -m pip uninstall gatepost", ("gatepost_tamper",)),
-        ("gatepost install claude-code --uninstall", ("gatepost_tamper",)),
+        ("gatepost install claude-code --uninstall", ("gatepost_bypass", "gatepost_tamper")),
         ("pkill -f node", ()),
         ("pip uninstall -y requests", ()),
         ("cat ~/.gatepost/events.db", ()),
@@ -613,6 +616,9 @@ def test_every_flag_is_reachable() -> None:
         "cat .env > .env.local",
         "echo 'unterminated",
         "echo " + "a " * 40_000,
+        "gatepost install claude-code --uninstall",
+        "rm ~/.gatepost/config.yaml",
+        "claude --settings '{\"disableAllHooks\": true}'",
     ]
     seen = set().union(*(flags(raw) for raw in examples))
     assert seen == set(FLAGS)

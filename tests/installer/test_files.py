@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from gatepost.cli.main import main
 from gatepost.errors import ConfigError
 from gatepost.installer import MODULES, Place, spec
+from gatepost.installer.command import hook_command
 from gatepost.installer.files import apply, plan_install, plan_uninstall
 from tests.installer.test_plan import CONFIGS, FIXTURES
 
@@ -253,8 +255,8 @@ def test_default_command_is_the_absolute_gatepost_executable(
     target = cli_env.home / ".codeium" / "windsurf" / "hooks.json"
     commands = {h["command"] for hs in json.loads(target.read_text())["hooks"].values() for h in hs}
     (command,) = commands
-    exe, rest = command.rsplit(" hook ", 1)
-    assert rest == "windsurf"
+    exe = shlex.split(command.partition("$(")[2].partition(" hook ")[0])[0]
+    assert command == hook_command(exe, "windsurf", fail_closed=True)
     assert os.path.isabs(exe) and os.access(exe, os.X_OK)
 
 

@@ -20,12 +20,15 @@ from gatepost.analysis.programs import (
     reads_code_from_stdin,
     runs_inline_code,
 )
+from gatepost.analysis.selfguard import guard_flags
 
 FLAGS = (
     "agent_config_tamper",
     "destructive_delete",
     "dynamic_program",
+    "gatepost_bypass",
     "gatepost_tamper",
+    "hooks_disabled",
     "interpreter_inline",
     "network_egress",
     "obfuscated",
@@ -33,6 +36,7 @@ FLAGS = (
     "persistence",
     "pipes_remote_to_shell",
     "privilege_escalation",
+    "protected_write",
     "reads_credentials",
     "truncated",
     "uploads_data",
@@ -131,6 +135,7 @@ def derive_flags(op: Operation, env: Environment) -> tuple[str, ...]:
     out: set[str] = set()
     if op.kind in (Kind.WEB_FETCH, Kind.WEB_SEARCH):
         out.add("network_egress")
+    out.update(guard_flags(op, env))
     info = op.command
     if info is None or op.kind != Kind.COMMAND:
         for p in op.paths:

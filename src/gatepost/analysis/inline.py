@@ -40,6 +40,15 @@ _CALLS: dict[str, dict[str, str]] = {
         "os.rmdir": "rmdir",
         "os.removedirs": "rmdir",
         "Path": "path",
+        "open": "open",
+        "os.rename": "mv",
+        "os.replace": "mv",
+        "shutil.move": "mv",
+        "shutil.copy": "cp",
+        "shutil.copy2": "cp",
+        "shutil.copyfile": "cp",
+        "shutil.copytree": "cp",
+        "os.symlink": "ln",
     },
     "node": {
         "execSync": "shell",
@@ -54,6 +63,14 @@ _CALLS: dict[str, dict[str, str]] = {
         "unlinkSync": "rm",
         "unlink": "rm",
         "rimraf": "rm-r",
+        "writeFileSync": "write",
+        "appendFileSync": "write",
+        "writeFile": "write",
+        "appendFile": "write",
+        "renameSync": "mv",
+        "copyFileSync": "cp",
+        "cpSync": "cp",
+        "symlinkSync": "ln",
     },
     "ruby": {
         "system": "shell",
@@ -71,6 +88,10 @@ _CALLS: dict[str, dict[str, str]] = {
         "FileUtils.rm_f": "rm",
         "File.delete": "rm",
         "File.unlink": "rm",
+        "File.write": "write",
+        "FileUtils.mv": "mv",
+        "FileUtils.cp": "cp",
+        "File.rename": "mv",
     },
     "perl": {
         "system": "shell",
@@ -79,6 +100,7 @@ _CALLS: dict[str, dict[str, str]] = {
         "remove_tree": "rm-r",
         "unlink": "rm",
         "rmdir": "rmdir",
+        "rename": "mv",
     },
     "php": {
         "system": "shell",
@@ -89,12 +111,18 @@ _CALLS: dict[str, dict[str, str]] = {
         "proc_open": "shell",
         "unlink": "rm",
         "rmdir": "rmdir",
+        "file_put_contents": "write",
+        "rename": "mv",
+        "copy": "cp",
     },
 }
 _BACKTICKS = frozenset({"ruby", "perl", "php"})
 _CLOSE = {"{": "}", "(": ")", "[": "]", "<": ">"}
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-*?[]~+,:@%=")
-_DELETE = {"rm": "rm -f --", "rm-r": "rm -rf --", "rmdir": "rmdir --"}
+_DELETE = {"rm": "rm -f --", "rm-r": "rm -rf --", "rmdir": "rmdir --", "write": "tee --"}
+# calls that take a source and a target
+_TWO = {"mv": "mv --", "cp": "cp -r --", "ln": "ln -s --"}
+_WRITE_MODES = frozenset("wax+")
 
 
 def inline_commands(language: str, code: str) -> list[str]:
@@ -109,7 +137,7 @@ def inline_commands(language: str, code: str) -> list[str]:
         if len(found) >= MAX_COMMANDS:
             break
         what = calls[m.group(1)]
-        args = _literals(code, m.end())
+        args = _literals(code, m.end(), 2 if what in _TWO or what == "open" else 1)
         if not args:
             continue
         line = _line(what, args, code, m.end())
@@ -134,12 +162,23 @@ def _line(what: str, args: list[str], code: str, end: int) -> str:
         return args[0]
     if what == "argv":
         return args[0] if len(args) == 1 else " ".join(_word(a) for a in args)
-    if what == "path":  # Path("x").unlink() / .rmdir()
+    if what in _TWO:
+        return f"{_TWO[what]} {_word(args[0])} {_word(args[1])}" if len(args) > 1 else ""
+    if what == "open":  # open("x", "w"): a write; open("x") reads
+        if len(args) < 2 or not _WRITE_MODES.intersection(args[1]):
+            return ""
+        what = "write"
+    if what == "path":  # Path("x").unlink() / .rmdir() / .write_text(...) / .rename("y")
         rest = code[_after_call(code, end) :].lstrip()
         if rest.startswith(".unlink("):
             what = "rm"
         elif rest.startswith(".rmdir("):
             what = "rmdir"
+        elif rest.startswith((".write_text(", ".write_bytes(", ".touch(", ".chmod(")):
+            what = "write"
+        elif rest.startswith((".rename(", ".replace(")):
+            target = _literals(code, rest.index("(") + len(code) - len(rest))
+            return f"mv -- {_word(args[0])} {_word(target[0])}" if target else ""
         else:
             return ""
     if what == "rm-r?":
@@ -175,9 +214,10 @@ def _after_call(code: str, i: int) -> int:
     return j
 
 
-def _literals(code: str, i: int) -> list[str]:
+def _literals(code: str, i: int, count: int = 1) -> list[str]:
     """String literals at the start of a call's arguments: ``("a")``, ``(["a", "b"])``,
-    ``("a", ["b"])``, ``"a"`` without parentheses, ``(glob("a"))``, ``(Path("a"))``."""
+    ``("a", ["b"])``, ``"a"`` without parentheses, ``(glob("a"))``, ``(Path("a"))``; with
+    ``count``, up to that many separate literal arguments (``("a", "b")``)."""
     n = len(code)
     i = _skip_space(code, i)
     if i < n and code[i] == "(":
@@ -203,7 +243,7 @@ def _literals(code: str, i: int) -> list[str]:
         i = _skip_space(code, i)
         if i < n and code[i] == ",":
             i = _skip_space(code, i + 1)
-            if in_list or (i < n and code[i] == "["):
+            if in_list or (i < n and code[i] == "[") or len(out) < count:
                 continue
         break
     return out

@@ -13,6 +13,7 @@ PATH_CLASSES = (
     "credential",
     "cron",
     "dynamic",
+    "gatepost_keys",
     "gatepost_state",
     "git_dir",
     "git_hooks",
@@ -20,6 +21,7 @@ PATH_CLASSES = (
     "home",
     "home_root",
     "outside_repo",
+    "protected",
     "repo",
     "repo_root",
     "root",
@@ -318,6 +320,10 @@ def classify_path(
     state = env.gatepost_home.rstrip("/")
     if state and (path == state or path.startswith(state + "/")):
         out.append("gatepost_state")
+        if within(path[len(state) :], "/keys"):
+            out.append("gatepost_keys")
+    if env.protected and _is_protected(path, env.protected):
+        out.append("protected")
     if _is_credential(path, comps, base, rel_home, glob, dotted, etc):
         out.append("credential")
     if dotted or etc:
@@ -356,6 +362,11 @@ def classify_path(
         out.append("dynamic")
     out.sort()
     return tuple(out)
+
+
+def _is_protected(path: str, protected: tuple[str, ...]) -> bool:
+    """``path`` is one of the protected paths or inside one."""
+    return any(path == p or path.startswith(p + "/") for p in protected)
 
 
 def _is_credential(

@@ -18,6 +18,7 @@ from gatepost.errors import PayloadError
 from gatepost.identity import bind
 from gatepost.policy.engine import evaluate
 from gatepost.policy.source import load_in_force
+from gatepost.protected import protected_for
 
 
 def _command_action(text: str, cwd: str) -> Action:
@@ -50,6 +51,9 @@ def run_check(args: argparse.Namespace) -> int:
         home=str(config.user_home),
         gatepost_home=str(config.home),
         repo_root=action.actor.repository.root,
+        protected=protected_for(
+            str(config.user_home), str(config.home), action.actor.repository.root
+        ),
     )
     loaded = load_in_force(config)
     if loaded.error is not None:

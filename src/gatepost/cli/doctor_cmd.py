@@ -17,6 +17,7 @@ from gatepost.installer.probe import DANGEROUS, HARMLESS, Answer
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "doctor",
+        allow_abbrev=False,
         help="check, per agent, that gatepost's hooks are installed and really answer",
         description="For every agent: find its hook files (user, project, managed), list the "
         "events that run gatepost, and run each configured pre-tool hook command with a "

@@ -23,6 +23,7 @@ DEFAULT_LIMIT = 50
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "events",
+        allow_abbrev=False,
         help="search recorded events",
         description="Search recorded events: the most recent LIMIT matching events, oldest "
         "first, as a table or as JSON lines, showing what --role may see.",

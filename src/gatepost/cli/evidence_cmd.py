@@ -14,15 +14,18 @@ PUBLIC_KEY = "checkpoint-key.pub.pem"
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
-        "evidence", help="signed checkpoints of the event store"
+        "evidence", allow_abbrev=False, help="signed checkpoints of the event store"
     )
     esub = p.add_subparsers(dest="evidence_command", metavar="SUBCOMMAND", required=True)
-    c = esub.add_parser("checkpoint", help="sign the store's current head and keep it")
+    c = esub.add_parser(
+        "checkpoint", allow_abbrev=False, help="sign the store's current head and keep it"
+    )
     c.add_argument("--key", required=True, metavar="PRIVATE_KEY_PEM", help="Ed25519 key")
     c.add_argument("--json", action="store_true", help="print the checkpoint as JSON")
     add_store_option(c)
     k = esub.add_parser(
         "keygen",
+        allow_abbrev=False,
         help="make an Ed25519 key pair for checkpoints",
         description=f"Write DIR/{PRIVATE_KEY} (mode 600; keep it away from the store) and "
         f"DIR/{PUBLIC_KEY} (give it to whoever runs gatepost verify --key).",
@@ -30,6 +33,7 @@ def register(sub: Any) -> None:
     k.add_argument("dir", metavar="DIR", help="folder for the key pair (created if missing)")
     r = esub.add_parser(
         "raw",
+        allow_abbrev=False,
         help="open an event's sealed raw payload (investigators and admins, with a reason)",
         description="Print the untouched payload kept for EVENT when raw evidence is on. The "
         "read is itself recorded as an event naming the reader and the reason.",

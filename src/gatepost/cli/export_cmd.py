@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "export",
+        allow_abbrev=False,
         help="export events for a SIEM (OCSF JSON lines)",
         description="Export matching events, oldest first, one OCSF record per line: an "
         "activity record per event and a Detection Finding per warn, ask or block. Every "

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from gatepost.installer.files import (
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "install",
+        allow_abbrev=False,
         help="hook gatepost into an agent (its hook configuration file), or take it out again",
         description="Merge gatepost's hooks into the agent's own hook configuration: every "
         "pre-tool event (MCP tools included), prompt submission, post-tool and session "
@@ -70,7 +70,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def default_command(agent: str) -> str:
-    return f"{shlex.quote(gatepost_executable())} hook {agent}"
+    """``gatepost hook AGENT``, wrapped to fail closed (see gatepost.installer.command) except
+    on Windows and where the configuration asks to fail open."""
+    from gatepost.config import load_config
+    from gatepost.installer.command import hook_command
+
+    try:
+        fail_open = load_config().fail_mode == "open"
+    except ConfigError:
+        fail_open = False
+    closed = sys.platform != "win32" and not fail_open
+    return hook_command(gatepost_executable(), agent, fail_closed=closed)
 
 
 def gatepost_executable() -> str:

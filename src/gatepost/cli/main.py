@@ -18,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
     from gatepost import __version__
 
     p = argparse.ArgumentParser(
+        allow_abbrev=False,
         prog="gatepost",
         description="Runtime security layer for AI coding agents.",
     )
@@ -26,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser(
         "check",
+        allow_abbrev=False,
         help="decide one action: a shell command after --, or a normalized action as JSON",
         description="Decide one action and print the decision with its explanation. Exit "
         "status: 0 pass or warn, 1 ask or block, 2 bad input.",
@@ -35,19 +37,24 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print the decision as JSON")
     c.add_argument("cmd", nargs=argparse.REMAINDER, help="-- COMMAND")
 
-    pol = sub.add_parser("policy", help="test and lint policy packs")
+    pol = sub.add_parser("policy", allow_abbrev=False, help="test and lint policy packs")
     psub = pol.add_subparsers(dest="policy_command", metavar="SUBCOMMAND")
-    t = psub.add_parser("test", help="run every rule's test cases")
+    t = psub.add_parser("test", allow_abbrev=False, help="run every rule's test cases")
     t.add_argument("paths", nargs="*", help="pack files or folders (default: the packs in force)")
     t.add_argument("--json", action="store_true")
-    lint = psub.add_parser("lint", help="check pack and assignment files")
+    lint = psub.add_parser("lint", allow_abbrev=False, help="check pack and assignment files")
     lint.add_argument("paths", nargs="*", help="pack files or folders (default: those in force)")
-    psub.add_parser("show", help="list packs, assignments and rules in force")
+    psub.add_parser("show", allow_abbrev=False, help="list packs, assignments and rules in force")
 
-    sub.add_parser("hook", help="answer one agent hook event: gatepost hook AGENT < payload")
+    sub.add_parser(
+        "hook",
+        allow_abbrev=False,
+        help="answer one agent hook event: gatepost hook AGENT < payload",
+    )
 
     dm = sub.add_parser(
         "daemon",
+        allow_abbrev=False,
         help="run the resident process hooks talk to (Unix socket, "
         "and HTTP on loopback for Claude Code http hooks)",
     )
@@ -60,7 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         help="exit after this long without a request (default: never)",
     )
 
-    d = sub.add_parser("demo", help="replay a sample agent session through the decision path")
+    d = sub.add_parser(
+        "demo", allow_abbrev=False, help="replay a sample agent session through the decision path"
+    )
     d.add_argument("--json", action="store_true", help="one decision per line as JSON")
 
     for name in PLUGGED:

@@ -20,6 +20,7 @@ from gatepost.cli.evidence_io import (
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "report",
+        allow_abbrev=False,
         help="counts by verdict, pack, rule, agent, user, repository and day; top blocked "
         "actions; what audit-mode packs would block if enforced",
     )

@@ -16,11 +16,14 @@ if TYPE_CHECKING:
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
-        "retention", help="remove evidence past its retention (legal holds keep theirs)"
+        "retention",
+        allow_abbrev=False,
+        help="remove evidence past its retention (legal holds keep theirs)",
     )
     rsub = p.add_subparsers(dest="retention_command", metavar="SUBCOMMAND", required=True)
     a = rsub.add_parser(
         "apply",
+        allow_abbrev=False,
         help="apply GATEPOST_HOME/retention.yaml now",
         description="Delete raw evidence older than raw_days, strip the content of events older "
         "than content_days, and remove events older than metadata_days (as a prefix of the "

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "timeline",
+        allow_abbrev=False,
         help="one agent session's actions in order, with verdicts and explanations",
         description="Every action of one agent session, oldest first, with its verdict and "
         "why; verdicts that audit or warn mode held back are marked, e.g. "

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "verify",
+        allow_abbrev=False,
         help="check that no recorded event was altered, removed or reordered",
         description="Walk the hash chain of the event store and its checkpoints. Exit status: "
         "0 intact, 1 a problem was found (its kind, seq and event id are printed), 2 the "

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from gatepost.installer.command import FAILURE
 from gatepost.record import record
 
 HARMLESS = "git status"
@@ -148,6 +149,9 @@ def outcome(exit_code: int, stdout: str, stderr: str, *, json_stdout: bool = Tru
     """How the agent reads a hook's reply (exit 2 blocks everywhere; exit 0 with a deny in
     the agent's JSON blocks; any other exit is a failure of the hook)."""
     first = stderr.strip().splitlines()[0] if stderr.strip() else ""
+    last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
+    if exit_code == 2 and last.startswith(FAILURE):  # the fail-closed wrapper: not an answer
+        return Answer("error", last)
     if exit_code == 2:
         return Answer("block", first)
     if exit_code == 127:

@@ -33,9 +33,25 @@ from gatepost.action import (
 from gatepost.analysis.context import Environment
 from gatepost.analysis.enrich import enrich
 from gatepost.errors import PayloadError
+from gatepost.protected import Installation, protected_paths
 
+# the test machine: gatepost installed with pipx for the user "dev"
+CASE_INSTALLATION = Installation(
+    executables=(
+        "/home/dev/.local/bin/gatepost",
+        "/home/dev/.local/pipx/venvs/gatepost/bin/gatepost",
+    ),
+    package_dir="/home/dev/.local/pipx/venvs/gatepost/lib/python3.12/site-packages/gatepost",
+    prefix="/home/dev/.local/pipx/venvs/gatepost",
+    path_dirs=("/home/dev/.local/bin", "/usr/local/bin", "/usr/bin", "/bin"),
+)
 CASE_ENV = Environment(
-    home="/home/dev", gatepost_home="/home/dev/.gatepost", repo_root="/home/dev/project"
+    home="/home/dev",
+    gatepost_home="/home/dev/.gatepost",
+    repo_root="/home/dev/project",
+    protected=protected_paths(
+        "/home/dev", "/home/dev/.gatepost", "/home/dev/project", CASE_INSTALLATION
+    ),
 )
 CASE_TIME = "2026-06-01T12:00:00Z"
 _OPS = ("command", "read", "write", "delete", "fetch", "search", "mcp", "prompt")
