@@ -55,11 +55,21 @@ def _parser() -> argparse.ArgumentParser:
     dm = sub.add_parser(
         "daemon",
         allow_abbrev=False,
-        help="run the resident process hooks talk to (Unix socket, "
-        "and HTTP on loopback for Claude Code http hooks)",
+        help="run the decision service hooks talk to (authenticated Unix socket; HTTP on "
+        "loopback for Claude Code http hooks when configured)",
+        description="The decision service. Hooks start it themselves when it is not running "
+        "(or the service manager does: gatepost install service). The HTTP endpoint is off "
+        "unless config.yaml says 'http: {port: N}' or --http-port is given; it requires the "
+        "bearer token in GATEPOST_HOME/keys/http-token.",
     )
-    dm.add_argument("--http-port", type=int, default=8787, help="loopback port (default 8787)")
-    dm.add_argument("--no-http", action="store_true", help="serve the Unix socket only")
+    dm.add_argument(
+        "--http-port",
+        type=int,
+        metavar="PORT",
+        help="serve http://127.0.0.1:PORT/hook/<agent> (0: a free port, written to "
+        "run/http.port); default: config.yaml's http.port, else no HTTP",
+    )
+    dm.add_argument("--no-http", action="store_true", help="no HTTP, whatever is configured")
     dm.add_argument(
         "--idle-exit",
         type=float,
@@ -156,25 +166,41 @@ def _daemon(args: argparse.Namespace) -> int:
     import signal
     from pathlib import Path
 
-    from gatepost.cli.hookmain import socket_path
-    from gatepost.daemon import serve
+    from gatepost.runtime import activation, auth
+    from gatepost.runtime.client import gatepost_home, socket_path
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    path = Path(socket_path(os.environ))
+    home = gatepost_home(os.environ)
+    path = Path(socket_path(home))
+    # the key and the socket first, the policy after: a hook that started this process can
+    # connect now and wait in the backlog while the rest loads
+    auth.load_or_create_secret(auth.key_path(home))
+    try:
+        listener = activation.listening_socket(str(path))
+    except activation.AlreadyServing:
+        print("gatepost daemon: already running", file=sys.stderr)
+        return 0
     from gatepost.permissions import tighten
 
-    for loose in tighten(path.parent.parent):
+    for loose in tighten(Path(home)):
         print(f"gatepost daemon: made {loose} owner-only", file=sys.stderr)
+    from gatepost.daemon import serve
+    from gatepost.local import current_config
+
+    http_port = args.http_port
+    if http_port is None and not args.no_http:
+        http_port = current_config()[0].http_port
+    if args.no_http:
+        http_port = None
     print(
         f"gatepost daemon: socket {path}"
-        + ("" if args.no_http else f", http://127.0.0.1:{args.http_port}/hook/<agent>"),
+        + ("" if http_port is None else f", http://127.0.0.1:{http_port}/hook/<agent>"),
         file=sys.stderr,
     )
-    if not serve(path, None if args.no_http else args.http_port, idle_exit=args.idle_exit):
-        print("gatepost daemon: already running", file=sys.stderr)
+    serve(path, http_port, idle_exit=args.idle_exit, listener=listener)
     return 0
 
 
