@@ -22,16 +22,28 @@ from pathlib import Path
 
 from gatepost.action import Action, Decision
 from gatepost.config import Config
-from gatepost.evidence.record import make_event
 from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.local import current_config, load, record
 from gatepost.policy.source import LoadedPolicy
 from gatepost.runtime import activation, auth
 from gatepost.runtime.client import MAGIC, encode_reply
-from gatepost.runtime.http import HookHTTPServer, http_body, load_token
 from gatepost.runtime.pool import BoundedPoolMixIn
 
-__all__ = ["Resident", "UnixService", "http_body", "serve"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gatepost.evidence.event import Event
+
+__all__ = ["Resident", "UnixService", "serve"]
+
+
+
+def make_event(action: Action, decision: Decision, now_ns: int) -> Event:
+    """The evidence side loads on the writer's first batch, not before the first answer (it is
+    about 45 ms of a service start that a hook is waiting for)."""
+    from gatepost.evidence.record import make_event as make
+
+    return make(action, decision, now_ns=now_ns)
+
 
 _CHECK_EVERY = 1.0  # seconds between looks at the policy files
 _BATCH = 500
@@ -220,6 +232,8 @@ def serve(
     servers: list[socketserver.BaseServer] = [unix]
     port_file = socket_file.with_name("http.port")
     if http_port is not None:
+        from gatepost.runtime.http import HookHTTPServer, load_token
+
         http = HookHTTPServer(http_port, load_token(home), resident.decide, resident.keep)
         servers.append(http)
         port_file.write_text(str(http.server_address[1]))

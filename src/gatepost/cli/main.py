@@ -52,29 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         help="answer one agent hook event: gatepost hook AGENT < payload",
     )
 
-    dm = sub.add_parser(
-        "daemon",
-        allow_abbrev=False,
-        help="run the decision service hooks talk to (authenticated Unix socket; HTTP on "
-        "loopback for Claude Code http hooks when configured)",
-        description="The decision service. Hooks start it themselves when it is not running "
-        "(or the service manager does: gatepost install service). The HTTP endpoint is off "
-        "unless config.yaml says 'http: {port: N}' or --http-port is given; it requires the "
-        "bearer token in GATEPOST_HOME/keys/http-token.",
-    )
-    dm.add_argument(
-        "--http-port",
-        type=int,
-        metavar="PORT",
-        help="serve http://127.0.0.1:PORT/hook/<agent> (0: a free port, written to "
-        "run/http.port); default: config.yaml's http.port, else no HTTP",
-    )
-    dm.add_argument("--no-http", action="store_true", help="no HTTP, whatever is configured")
-    dm.add_argument(
-        "--idle-exit",
-        type=float,
-        metavar="SECONDS",
-        help="exit after this long without a request (default: never)",
+    _daemon_arguments(
+        sub.add_parser(
+            "daemon",
+            allow_abbrev=False,
+            help="run the decision service hooks talk to (authenticated Unix socket; HTTP on "
+            "loopback for Claude Code http hooks when configured)",
+            description=DAEMON_DESCRIPTION,
+        )
     )
 
     d = sub.add_parser(
@@ -86,6 +71,32 @@ def _parser() -> argparse.ArgumentParser:
         module = _plugged(name)
         if module is not None:
             module.register(sub)
+    return p
+
+
+DAEMON_DESCRIPTION = (
+    "The decision service. Hooks start it themselves when it is not running (or the service "
+    "manager does: gatepost install service). The HTTP endpoint is off unless config.yaml says "
+    "'http: {port: N}' or --http-port is given; it requires the bearer token in "
+    "GATEPOST_HOME/keys/http-token."
+)
+
+
+def _daemon_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument(
+        "--http-port",
+        type=int,
+        metavar="PORT",
+        help="serve http://127.0.0.1:PORT/hook/<agent> (0: a free port, written to "
+        "run/http.port); default: config.yaml's http.port, else no HTTP",
+    )
+    p.add_argument("--no-http", action="store_true", help="no HTTP, whatever is configured")
+    p.add_argument(
+        "--idle-exit",
+        type=float,
+        metavar="SECONDS",
+        help="exit after this long without a request (default: never)",
+    )
     return p
 
 
@@ -129,6 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return hook_main(arguments[1:])
     from gatepost import _startup
 
+    if arguments[:1] == ["daemon"]:  # started by a waiting hook: no other sub-command's imports
+        import argparse
+
+        daemon = argparse.ArgumentParser(
+            prog="gatepost daemon", description=DAEMON_DESCRIPTION, allow_abbrev=False
+        )
+        return _daemon(_daemon_arguments(daemon).parse_args(arguments[1:]))
     _startup.prepare()
     args = _parser().parse_args(arguments)
     if args.command is None:
@@ -187,6 +205,9 @@ def _daemon(args: argparse.Namespace) -> int:
 
     for loose in tighten(Path(home)):
         print(f"gatepost daemon: made {loose} owner-only", file=sys.stderr)
+    from gatepost import _startup
+
+    _startup.prepare()
     from gatepost.daemon import serve
     from gatepost.local import current_config
 

@@ -9,10 +9,10 @@ them at once through :meth:`refuse` (the HTTP endpoint's 503) and closes them.
 from __future__ import annotations
 
 import contextlib
+import queue
 import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 
@@ -61,7 +61,13 @@ class BoundedPoolMixIn:
 
     def start_pool(self) -> None:
         self._slots = threading.BoundedSemaphore(self.workers)
-        self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="gatepost-worker")
+        self._jobs: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        self._threads = [
+            threading.Thread(target=self._worker, name=f"gatepost-worker-{i}", daemon=True)
+            for i in range(self.workers)
+        ]
+        for t in self._threads:
+            t.start()
         self.reaper = Reaper()
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -75,7 +81,11 @@ class BoundedPoolMixIn:
         else:
             self._slots.acquire()  # every worker busy: the backlog holds the rest
         self.reaper.watch(request, self.connection_timeout)
-        self._executor.submit(self._work, request, client_address)
+        self._jobs.put((request, client_address))
+
+    def _worker(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            self._work(*job)
 
     def _work(self, request: Any, client_address: Any) -> None:
         try:
@@ -95,4 +105,5 @@ class BoundedPoolMixIn:
 
     def stop_pool(self) -> None:
         self.reaper.stop()
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        for _ in self._threads:
+            self._jobs.put(None)
