@@ -226,7 +226,6 @@ def serve(
     resident = Resident()
     unix = UnixService(sock, resident, secret)
     pid_file = socket_file.with_name("daemon.pid")
-    pid_file.write_text(str(os.getpid()))
     with contextlib.suppress(OSError):
         socket_file.with_name("autostart.lock").unlink()
     servers: list[socketserver.BaseServer] = [unix]
@@ -237,6 +236,7 @@ def serve(
         http = HookHTTPServer(http_port, load_token(home), resident.decide, resident.keep)
         servers.append(http)
         port_file.write_text(str(http.server_address[1]))
+    pid_file.write_text(str(os.getpid()))  # last: the service is complete
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for t in threads:
         t.start()
