@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["Resident", "UnixService", "serve"]
 
 
-
 def make_event(action: Action, decision: Decision, now_ns: int) -> Event:
     """The evidence side loads on the writer's first batch, not before the first answer (it is
     about 45 ms of a service start that a hook is waiting for)."""
