@@ -138,3 +138,24 @@ def test_the_installed_units_start_the_service_from_its_socket(tmp_path: Path) -
     # the socket belongs to the manager: the service leaves it where it is
     assert Path(listen).exists()
     assert not (home / "run" / "daemon.pid").exists()
+
+
+def test_the_launchd_agent_names_the_socket(tmp_path: Path) -> None:
+    import plistlib
+
+    from gatepost.installer.service import LAUNCHD_LABEL, plan
+    from gatepost.runtime.activation import LAUNCHD_LABEL as LABEL_READ
+
+    home = tmp_path / "gp & co"
+    p = plan({"HOME": str(tmp_path), "GATEPOST_HOME": str(home)}, "darwin", "/opt/bin/gatepost")
+    (agent,) = p.files
+    assert agent.path == tmp_path / "Library" / "LaunchAgents" / f"{LAUNCHD_LABEL}.plist"
+    assert LABEL_READ == LAUNCHD_LABEL
+    assert plistlib.loads(agent.text.encode()) == {
+        "Label": LAUNCHD_LABEL,
+        "ProgramArguments": ["/opt/bin/gatepost", "daemon"],
+        "EnvironmentVariables": {"GATEPOST_HOME": str(home)},
+        "Sockets": {
+            "gatepost": {"SockPathName": str(home / "run" / "gatepost.sock"), "SockPathMode": 0o600}
+        },
+    }

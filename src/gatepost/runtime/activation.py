@@ -1,5 +1,5 @@
 """The decision service's listening socket: inherited from the service manager (systemd's
-``sd_listen_fds`` protocol, launchd through systemd-compatible wrappers) or bound here.
+``sd_listen_fds`` protocol; launchd's launch_activate_socket on macOS) or bound here.
 
 Bound before anything heavy is imported, so that a hook that has just started the service can
 connect at once and wait in the backlog while the policy loads.
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 
 SD_LISTEN_FDS_START = 3
 WANTED_BACKLOG = 256
+LAUNCHD_LABEL = "dev.gatepost.service"  # as gatepost.installer.service writes it
 
 
 class AlreadyServing(OSError):
@@ -45,6 +47,27 @@ def inherited(environ: dict[str, str] | os._Environ[str] = os.environ) -> socket
     return sock
 
 
+def launchd_socket(
+    name: str = "gatepost", environ: dict[str, str] | os._Environ[str] = os.environ
+) -> socket.socket | None:
+    """The socket launchd holds for this job's ``Sockets`` entry ``name`` (macOS; launchd
+    passes sockets through launch_activate_socket(3), not LISTEN_FDS). Not exercised by the
+    test suite, which runs on Linux."""
+    if sys.platform != "darwin" or environ.get("XPC_SERVICE_NAME") != LAUNCHD_LABEL:
+        return None
+    import ctypes
+
+    libc = ctypes.CDLL(None)
+    fds = ctypes.POINTER(ctypes.c_int)()
+    count = ctypes.c_size_t()
+    if libc.launch_activate_socket(name.encode(), ctypes.byref(fds), ctypes.byref(count)) != 0:
+        return None
+    try:
+        return socket.socket(fileno=fds[0]) if count.value else None
+    finally:
+        libc.free(fds)
+
+
 def bind_unix(path: str) -> socket.socket:
     """A listening Unix socket at ``path`` (0600). A socket file nobody listens on is a leftover
     and replaced; AlreadyServing when a process answers there."""
@@ -75,7 +98,7 @@ def bind_unix(path: str) -> socket.socket:
 
 def listening_socket(path: str) -> tuple[socket.socket, bool]:
     """(listening socket, whether it was inherited from the service manager)."""
-    sock = inherited()
+    sock = inherited() or launchd_socket()
     if sock is not None:
         return sock, True
     return bind_unix(path), False
