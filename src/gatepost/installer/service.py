@@ -85,7 +85,7 @@ def launchd_agent(folder: Path, gatepost: str, home: Path, socket_path: Path) ->
 
     text = f"""\
 <?xml version="1.0" encoding="UTF-8"?>
-<!-- {MARKER}; `gatepost install service --uninstall` removes it -->
+<!-- {MARKER}; its uninstall option removes it -->
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" \
 "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
 <plist version="1.0">
