@@ -81,6 +81,8 @@ def ask(path: str, secret: bytes, agent: str, data: bytes, timeout: float) -> tu
         nonce = os.urandom(auth.NONCE_BYTES)
         s.sendall(encode_request(nonce, agent, data))
         s.shutdown(_socket.SHUT_WR)
+        import hmac  # noqa: F401  # loads OpenSSL (~3 ms) while the service decides
+
         chunks, size = [], 0
         while True:
             chunk = s.recv(65536)
