@@ -46,6 +46,11 @@ def ask_daemon(path: str, agent: str, data: bytes, timeout: float) -> tuple[str,
         return None
 
 
+def _sep(text: str) -> str:
+    """A line break to put first, when ``text`` (already written) does not end one."""
+    return "\n" if text and not text.endswith("\n") else ""
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
         print("usage: gatepost hook AGENT  (reads the agent's hook payload on stdin)")
@@ -61,7 +66,7 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(out)
         sys.stderr.write(err)
         if trace:
-            sys.stderr.write(f"gatepost-path: {path}\n")
+            sys.stderr.write(f"{_sep(err)}gatepost-path: {path}\n")
         return code
     # A short process: the cyclic garbage collector would run a few times while modules load
     # (~2 ms of a cold hook) to free next to nothing before the process exits anyway.
@@ -78,9 +83,9 @@ def main(argv: list[str]) -> int:
     sys.stdout.write(reply.stdout)
     sys.stderr.write(reply.stderr)
     if note:
-        sys.stderr.write(f"gatepost: {note}; decided in this process\n")
+        sys.stderr.write(f"{_sep(reply.stderr)}gatepost: {note}; decided in this process\n")
     if trace:
-        sys.stderr.write("gatepost-path: fallback\n")
+        sys.stderr.write(f"{_sep(reply.stderr if not note else '')}gatepost-path: fallback\n")
     sys.stdout.flush()
     sys.stderr.flush()
     if config is not None and note:
