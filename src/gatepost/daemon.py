@@ -232,9 +232,13 @@ def serve(
     if http_port is not None:
         from gatepost.runtime.http import HookHTTPServer, load_token
 
-        http = HookHTTPServer(http_port, load_token(home), resident.decide, resident.keep)
-        servers.append(http)
-        port_file.write_text(str(http.server_address[1]))
+        try:
+            http = HookHTTPServer(http_port, load_token(home), resident.decide, resident.keep)
+        except OSError as exc:  # the hooks on the socket are served all the same
+            os.write(2, f"gatepost daemon: no HTTP on port {http_port}: {exc}\n".encode())
+        else:
+            servers.append(http)
+            port_file.write_text(str(http.server_address[1]))
     pid_file.write_text(str(os.getpid()))  # last: the service is complete
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for t in threads:

@@ -99,6 +99,7 @@ def test_a_valid_request_blocks_rm_rf_root(endpoint: tuple[int, str, Path, Path]
         ("oversize", 413, f"body over {MAX_BODY} bytes"),
         ("no Content-Length", 411, "Content-Length required"),
         ("chunked", 411, "Content-Length required (no chunked bodies)"),
+        ("two Content-Length", 400, "more than one content-length header"),
     ],
 )
 def test_refused_before_the_body_is_read(
@@ -122,6 +123,9 @@ def test_refused_before_the_body_is_read(
         ),
         "chunked": post(port, token, b"0\r\n\r\n", length="").replace(
             b"Content-Length: \r\n", b"Transfer-Encoding: chunked\r\n"
+        ),
+        "two Content-Length": post(port, token, body).replace(
+            b"Content-Length: ", b"Content-Length: 0\r\nContent-Length: "
         ),
     }[case]
     assert raw(port, request) == (status, json.dumps({"error": error}).encode())

@@ -119,7 +119,13 @@ class HookHandler(BaseHTTPRequestHandler):
         srv = self.server
         srv.reaper.watch(self.connection, srv.connection_timeout)
         headers = {k.lower(): v for k, v in self.headers.items()}
-        refused = refusal("POST", self.path, headers, srv.token, srv.server_address[1])
+        repeated = [k for k in ("host", "content-length", "authorization", "origin")
+                    if len(self.headers.get_all(k) or ()) > 1]  # fmt: skip
+        refused = (
+            (400, f"more than one {repeated[0]} header")
+            if repeated
+            else refusal("POST", self.path, headers, srv.token, srv.server_address[1])
+        )
         if refused is not None:
             status, reason = refused
             self.close_connection = True  # the body, if any, is never read
