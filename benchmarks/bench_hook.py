@@ -4,10 +4,12 @@ side with a bare interpreter start and three peers, on the same payloads in one 
 Measured (wall time from spawn to exit, stdin fed, output collected):
 
 - ``python -c pass`` with gatepost's own interpreter (the floor for any Python hook);
-- ``gatepost hook claude-code`` cold: no resident process, everything decided in-process;
-- ``gatepost hook claude-code`` with ``gatepost daemon --no-http`` running;
-- the HTTP hook: ``POST /hook/claude-code`` to ``gatepost daemon --http-port 0`` over a
-  kept-alive connection, timed in this process;
+- ``gatepost hook claude-code``, fallback: no service, autostart off, decided in-process;
+- ``gatepost hook claude-code`` with the service (``gatepost daemon --no-http``) running;
+- the first call that has to start the service (autostart on; the service is stopped again,
+  untimed, after each call; the policy cache is warm);
+- the HTTP hook: ``POST /hook/claude-code`` with the bearer token to
+  ``gatepost daemon --http-port 0`` over a kept-alive connection, timed in this process;
 - provio (``provio check --format claude-code --if-no-policy starter --ledger FILE``),
   nah (``nah _claude-hook``) and cc-safety-net (``cc-safety-net hook -cc``), each installed
   in isolation under the work folder (a venv for the two Python ones, an npm prefix for the
@@ -18,7 +20,8 @@ all alike. Every call gets a fresh ``session_id``; ``cwd`` is a project folder (
 and HOME a folder of its own, both under the work folder, which must lie outside /tmp (nah
 and cc-safety-net treat /tmp specially). Before timing, every tool answers every payload
 once: that warms caches and checks each tool does its job (the ``curl | sh`` payload must be
-blocked). Afterwards the cold path is profiled: ``-X importtime`` and cProfile.
+blocked), and which path answered each gatepost variant is shown (``GATEPOST_HOOK_TRACE``).
+Each budget is printed PASS or FAIL. Afterwards the cold path is profiled: ``-X importtime`` and cProfile.
 
 Run:  python benchmarks/bench_hook.py [--calls N] [--dir DIR] [--src DIR] [--no-peers]
                                       [--no-profile]
