@@ -21,7 +21,8 @@ and HOME a folder of its own, both under the work folder, which must lie outside
 and cc-safety-net treat /tmp specially). Before timing, every tool answers every payload
 once: that warms caches and checks each tool does its job (the ``curl | sh`` payload must be
 blocked), and which path answered each gatepost variant is shown (``GATEPOST_HOOK_TRACE``).
-Each budget is printed PASS or FAIL. Afterwards the cold path is profiled: ``-X importtime`` and cProfile.
+Each budget is printed PASS or FAIL. Afterwards the cold path is profiled: ``-X importtime``
+and cProfile.
 
 Run:  python benchmarks/bench_hook.py [--calls N] [--dir DIR] [--src DIR] [--no-peers]
                                       [--no-profile]
