@@ -31,12 +31,16 @@ LAUNCHD_LABEL = "dev.gatepost.service"
 
 @dataclass(frozen=True, slots=True)
 class UnitFile:
+    """One file the service manager reads, with the text gatepost writes into it."""
+
     path: Path
     text: str
 
 
 @dataclass(frozen=True, slots=True)
 class Plan:
+    """What ``install service`` writes and runs on this platform, and what uninstall runs."""
+
     files: tuple[UnitFile, ...]
     enable: tuple[tuple[str, ...], ...]  # commands that start it, run after writing
     disable: tuple[tuple[str, ...], ...]  # commands that stop it, run before removing
