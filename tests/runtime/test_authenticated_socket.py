@@ -177,11 +177,11 @@ def test_the_service_answers_no_other_account(tmp_path: Path) -> None:
         "import socket, sys\n"
         "s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
         "s.connect(sys.argv[1])\n"
-        "s.sendall(sys.stdin.buffer.read())\n"
-        "s.shutdown(socket.SHUT_WR)\n"
-        "try:\n"
+        "try:  # the service may hang up before the request is even sent\n"
+        "    s.sendall(sys.stdin.buffer.read())\n"
+        "    s.shutdown(socket.SHUT_WR)\n"
         "    sys.stdout.buffer.write(b''.join(iter(lambda: s.recv(65536), b'')))\n"
-        "except ConnectionResetError:\n"
+        "except (BrokenPipeError, ConnectionResetError):\n"
         "    pass\n"
     )
     request = client.encode_request(os.urandom(16), "ping", b"")
@@ -215,3 +215,70 @@ def _ask_as_other_account(home: Path, sock: Path, python: str, probe: str, reque
 
         assert ask_as(65534) == b""
         assert client.decode_reply(ask_as(0)[: -auth.TAG_BYTES]) == ("pong", "", 0)
+
+
+# A server speaking the real protocol with the real key, as another account would if it had
+# obtained the key: python3 -c SCRIPT SOCKET KEY_HEX
+KEYED_SERVER = """
+import hmac, socket, sys
+path, key = sys.argv[1], bytes.fromhex(sys.argv[2])
+body = b'0 0 0\\n'  # "no opinion": the tool call would go through
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+s.listen(16)
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    try:
+        data = b''.join(iter(lambda: c.recv(65536), b''))
+        nonce = bytes.fromhex(data.split(b' ')[1].decode())
+        c.sendall(body + hmac.digest(key, nonce + body, 'sha256'))
+    except (OSError, IndexError, ValueError):
+        pass  # a client that hung up first
+    c.close()
+"""
+
+
+def test_a_server_of_another_account_is_not_trusted_even_with_the_key() -> None:
+    if os.getuid() != 0:
+        pytest.skip("running a server as another account needs root")
+    python = "/usr/bin/python3"
+    if not os.access(python, os.X_OK):
+        pytest.skip(f"no {python} to run as another account")
+    base = Path(tempfile.mkdtemp(prefix="gatepost-uid-"))
+    try:
+        home, work = _home(base)
+        secret = auth.load_or_create_secret(auth.key_path(str(home)))
+        run = home / "run"
+        run.mkdir()
+        for d in (base, base / "home", home, run):
+            d.chmod(0o777 if d == run else 0o755)
+
+        def drop() -> None:
+            os.setgid(65534)
+            os.setuid(65534)
+
+        sock = run / "gatepost.sock"
+        fake = subprocess.Popen(
+            [python, "-c", KEYED_SERVER, str(sock), secret.hex()],
+            stdout=subprocess.PIPE,
+            preexec_fn=drop,
+            cwd="/",
+        )
+        try:
+            assert fake.stdout is not None
+            assert fake.stdout.readline() == b"ready\n"
+            payload = bash_payload(RM_ROOT, work)
+            with pytest.raises(client.Untrusted, match=f"the process on {sock} runs as uid 65534"):
+                client.ask(str(sock), secret, "claude-code", payload, 5)
+            reply = hook(home, payload, work)
+        finally:
+            _stop(fake)
+        assert _blocked_by(reply, RULE)
+        assert reply.stderr.decode().splitlines()[-2:] == [
+            f"gatepost: decision service not trusted: the process on {sock} runs as uid 65534; "
+            "decided in this process",
+            "gatepost-path: fallback",
+        ]
+    finally:
+        shutil.rmtree(base)
