@@ -145,9 +145,8 @@ def test_a_slow_client_is_cut_and_excess_connections_get_503(
         for s in stalled:
             s.sendall(b"POST /hook/claude-code HTTP/1.1\r\nHost: 127.0.0.1")
         time.sleep(0.3)
-        started = time.monotonic()
+        # refused, not queued: a queued request would be served (200) once a worker is free
         assert raw(port, post(port, token, b"{}")) == (503, b'{"error": "busy"}')
-        assert time.monotonic() - started < 1.0  # refused at once, not queued
         # the stalled ones are cut at their deadline (5 s), which frees the workers
         for s in stalled:
             s.settimeout(10)
