@@ -5,7 +5,6 @@ and decided by :func:`gatepost.local.decide` in this process, on the same home."
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,9 @@ from gatepost.config import SHIPPED_PACKS
 from gatepost.local import decide
 from gatepost.policy.load import load_pack
 from gatepost.runtime import auth, client
-from tests.corpus.dcg import ROOT as DCG_ROOT
 from tests.corpus.dcg import all_cases, hook_json_cases
 from tests.runtime.helpers import service
+from tests.shared import dcg_root, require
 
 
 def _payload(case: Any, work: Path) -> dict[str, Any] | None:
@@ -104,10 +103,7 @@ def test_the_packs_own_cases(running: tuple[Path, Path], monkeypatch: pytest.Mon
 
 
 def test_the_dcg_corpus(running: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    if not DCG_ROOT.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the dcg corpus is missing at {DCG_ROOT} (set GATEPOST_CORPORA)")
-        pytest.skip(f"the dcg corpus is not at {DCG_ROOT} (set GATEPOST_CORPORA)")
+    require(dcg_root())
     home, work = running
     payloads = [
         (
