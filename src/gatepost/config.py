@@ -28,7 +28,16 @@ if TYPE_CHECKING:
     from typing import Any
 
 SHIPPED_PACKS = Path(__file__).parent / "packs"
-_KEYS = {"shipped_packs", "identity", "groups", "fail_mode", "deadline_ms", "store", "raw_evidence"}
+_KEYS = {
+    "shipped_packs",
+    "identity",
+    "groups",
+    "fail_mode",
+    "deadline_ms",
+    "store",
+    "raw_evidence",
+    "http",
+}
 
 
 @record
@@ -44,6 +53,7 @@ class Config:
     deadline_ms: int = 800
     store: str = ""  # store URL; default sqlite under home
     raw_evidence: RawEvidenceSettings = field(default_factory=lambda: RawEvidenceSettings())
+    http_port: int | None = None  # the service's loopback HTTP hook endpoint; None: off
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -156,4 +166,17 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         raw_evidence=RawEvidenceSettings.from_value(
             settings.get("raw_evidence"), where=f"{cfg_file}: raw_evidence"
         ),
+        http_port=_http_port(settings.get("http"), f"{cfg_file}: http"),
     )
+
+
+def _http_port(value: Any, where: str) -> int | None:
+    """``http: {port: N}`` turns the HTTP hook endpoint on (0: a free port); absent: off."""
+    if value is None:
+        return None
+    port = value.get("port") if isinstance(value, dict) else None
+    if not isinstance(value, dict) or set(value) - {"port"} or not isinstance(port, int):
+        raise ConfigError(f"{where}: must be {{port: N}}")
+    if isinstance(port, bool) or not 0 <= port <= 65535:
+        raise ConfigError(f"{where}: port must be 0..65535")
+    return port

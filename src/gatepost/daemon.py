@@ -1,33 +1,52 @@
-"""``gatepost daemon``: the resident local process that keeps the compiled policy in memory.
+"""``gatepost daemon``: the decision service, the resident local process that keeps the compiled
+policy in memory.
 
-It answers ``gatepost hook`` over a Unix socket under ``GATEPOST_HOME/run`` and Claude Code's
-``http`` hooks on loopback (``POST /hook/<agent>``). Policy files are re-read when they change
+It answers ``gatepost hook`` over an authenticated Unix socket under ``GATEPOST_HOME/run`` (see
+:mod:`gatepost.runtime.client`), bound here or passed by the service manager, with a fixed pool
+of workers; and, when configured, Claude Code's ``http`` hooks on loopback
+(:mod:`gatepost.runtime.http`). Policy files are re-read when they change
 (a broken edit is refused and the last good policy stays in force). Events are appended to the
 store in batches by one writer thread; a batch the store refuses goes to the durable spool.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
 import queue
+import socket
 import socketserver
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 from gatepost.action import Action, Decision
-from gatepost.cli.hookmain import encode_reply
 from gatepost.config import Config
-from gatepost.evidence.record import make_event
 from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.local import current_config, load, record
 from gatepost.policy.source import LoadedPolicy
+from gatepost.runtime import activation, auth
+from gatepost.runtime.client import MAGIC, encode_reply
+from gatepost.runtime.pool import BoundedPoolMixIn
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gatepost.evidence.event import Event
+
+__all__ = ["Resident", "UnixService", "serve"]
+
+
+def make_event(action: Action, decision: Decision, now_ns: int) -> Event:
+    """The evidence side loads on the writer's first batch, not before the first answer (it is
+    about 45 ms of a service start that a hook is waiting for)."""
+    from gatepost.evidence.record import make_event as make
+
+    return make(action, decision, now_ns=now_ns)
+
 
 _CHECK_EVERY = 1.0  # seconds between looks at the policy files
 _BATCH = 500
+_MAX_REQUEST = 4 * 1024 * 1024 + 256  # the hook's payload cap and the request line
 
 
 def _signature(config: Config) -> tuple[tuple[str, float, int], ...]:
@@ -117,97 +136,71 @@ class Resident:
         self.writer.join(timeout=10)
 
 
-class _UnixHandler(socketserver.StreamRequestHandler):
-    server: _UnixServer
+class _UnixHandler(socketserver.BaseRequestHandler):
+    """One authenticated request (see :mod:`gatepost.runtime.client` for the wire format)."""
+
+    server: UnixService
 
     def handle(self) -> None:
-        data = self.rfile.read()
-        agent, _, payload = data.partition(b"\n")
-        if agent == b"ping":  # liveness probe: no decision, no event
-            self.wfile.write(encode_reply("pong", "", 0))
+        conn: socket.socket = self.request
+        uid = auth.peer_uid(conn)
+        if uid is not None and uid not in auth.trusted_uids():
+            return  # another account's process: no answer at all
+        conn.settimeout(self.server.connection_timeout)
+        chunks, size = [], 0
+        while size <= _MAX_REQUEST:
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        head, _, payload = b"".join(chunks).partition(b"\n")
+        fields = head.split(b" ")
+        if len(fields) != 3 or fields[0] != MAGIC:
             return
         try:
-            adapter_for(agent.decode(errors="replace"))
+            nonce = bytes.fromhex(fields[1].decode("ascii"))
+        except (ValueError, UnicodeDecodeError):
+            return
+        if len(nonce) != auth.NONCE_BYTES:
+            return
+        agent = fields[2].decode(errors="replace")
+        if agent == "ping":  # liveness probe: no decision, no event
+            self._answer(nonce, encode_reply("pong", "", 0))
+            return
+        try:
+            adapter_for(agent)
         except Exception as exc:  # the protocol boundary: answer, never drop the connection
-            self.wfile.write(encode_reply("", f"gatepost: {exc}\n", 2))
+            self._answer(nonce, encode_reply("", f"gatepost: {exc}\n", 2))
             return
         resident = self.server.resident
-        result = resident.decide(agent.decode(), payload)
+        result = resident.decide(agent, payload)
         reply = result.reply
-        self.wfile.write(encode_reply(reply.stdout, reply.stderr, reply.exit_code))
-        self.wfile.flush()
+        self._answer(nonce, encode_reply(reply.stdout, reply.stderr, reply.exit_code))
         resident.keep(result, payload)
 
-
-class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-    daemon_threads = True
-
-    def __init__(self, path: str, resident: Resident) -> None:
-        self.resident = resident
-        super().__init__(path, _UnixHandler)
+    def _answer(self, nonce: bytes, body: bytes) -> None:
+        self.request.sendall(body + auth.tag(self.server.secret, nonce, body))
 
 
-def http_body(result: HookResult) -> tuple[int, bytes]:
-    """An HTTP hook cannot block by status code: a block must travel as a JSON body."""
-    reply = result.reply
-    if reply.stdout.strip():
-        return 200, reply.stdout.encode()
-    if reply.exit_code == 2:
-        reason = reply.stderr.strip() or result.decision.explanation
-        event = result.action.surface.event or "PreToolUse"
-        body: dict[str, Any] = {"decision": "block", "reason": reason}
-        if event == "PreToolUse":
-            body = {
-                "hookSpecificOutput": {
-                    "hookEventName": event,
-                    "permissionDecision": "deny",
-                    "permissionDecisionReason": reason,
-                }
-            }
-        return 200, json.dumps(body).encode()
-    return 200, b""
+class UnixService(BoundedPoolMixIn, socketserver.UnixStreamServer):
+    """The decision socket: a fixed pool of workers; while all are busy, connections wait in
+    the listen backlog (sized for bursts when the socket was bound here)."""
 
+    workers = 8
+    overflow = "wait"
+    connection_timeout = 5.0
 
-class _HttpHandler(BaseHTTPRequestHandler):
-    server: _HttpServer
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # a reply split in two writes must not wait 40 ms
+    def __init__(self, sock: socket.socket, resident: Resident, secret: bytes) -> None:
+        self.resident, self.secret = resident, secret
+        super().__init__(sock.getsockname(), _UnixHandler, bind_and_activate=False)
+        self.socket.close()
+        self.socket = sock
+        self.start_pool()
 
-    def do_POST(self) -> None:
-        parts = self.path.strip("/").split("/")
-        if len(parts) != 2 or parts[0] != "hook":
-            self._send(404, b'{"error": "POST /hook/<agent>"}')
-            return
-        length = int(self.headers.get("Content-Length") or 0)
-        data = self.rfile.read(min(length, 4 * 1024 * 1024 + 1))
-        try:
-            adapter_for(parts[1])
-        except Exception as exc:  # the protocol boundary
-            self._send(404, json.dumps({"error": str(exc)}).encode())
-            return
-        resident = self.server.resident
-        result = resident.decide(parts[1], data)
-        status, body = http_body(result)
-        self._send(status, body)
-        resident.keep(result, data)
-
-    def _send(self, status: int, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _HttpServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, addr: tuple[str, int], resident: Resident) -> None:
-        self.resident = resident
-        super().__init__(addr, _HttpHandler)
+    def server_close(self) -> None:
+        super().server_close()
+        self.stop_pool()
 
 
 def serve(
@@ -215,27 +208,38 @@ def serve(
     http_port: int | None,
     ready: threading.Event | None = None,
     idle_exit: float | None = None,
+    listener: tuple[socket.socket, bool] | None = None,
 ) -> bool:
     """Run until interrupted, or until ``idle_exit`` seconds pass without a request. ``http_port``
-    0 picks a free port; None serves no HTTP. False when another daemon already answers."""
-    from gatepost.cli.hookmain import ask_daemon
-
-    socket_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if socket_file.exists():
-        if ask_daemon(str(socket_file), "ping", b"", timeout=1.0) is not None:
+    0 picks a free port; None serves no HTTP. ``listener``: the socket already listening (and
+    whether the service manager passed it); else it is bound here. False when another service
+    already answers."""
+    home = str(socket_file.parent.parent)
+    secret = auth.load_or_create_secret(auth.key_path(home))
+    if listener is None:
+        try:
+            listener = activation.listening_socket(str(socket_file))
+        except activation.AlreadyServing:
             return False  # one resident process per GATEPOST_HOME
-        socket_file.unlink()
+    sock, inherited = listener
     resident = Resident()
-    unix = _UnixServer(str(socket_file), resident)
-    os.chmod(socket_file, 0o600)
+    unix = UnixService(sock, resident, secret)
     pid_file = socket_file.with_name("daemon.pid")
-    pid_file.write_text(str(os.getpid()))
+    with contextlib.suppress(OSError):
+        socket_file.with_name("autostart.lock").unlink()
     servers: list[socketserver.BaseServer] = [unix]
+    port_file = socket_file.with_name("http.port")
     if http_port is not None:
-        http = _HttpServer(("127.0.0.1", http_port), resident)
-        servers.append(http)
-        port_file = socket_file.with_name("http.port")
-        port_file.write_text(str(http.server_address[1]))
+        from gatepost.runtime.http import HookHTTPServer, load_token
+
+        try:
+            http = HookHTTPServer(http_port, load_token(home), resident.decide, resident.keep)
+        except OSError as exc:  # the hooks on the socket are served all the same
+            os.write(2, f"gatepost daemon: no HTTP on port {http_port}: {exc}\n".encode())
+        else:
+            servers.append(http)
+            port_file.write_text(str(http.server_address[1]))
+    pid_file.write_text(str(os.getpid()))  # last: the service is complete
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for t in threads:
         t.start()
@@ -250,8 +254,9 @@ def serve(
         for s in servers:
             s.shutdown()
             s.server_close()
-        for f in (socket_file, pid_file):
-            if f.exists():
+        # a socket passed by the service manager stays where it is: the manager owns it
+        for f in (pid_file, port_file) if inherited else (socket_file, pid_file, port_file):
+            with contextlib.suppress(OSError):
                 f.unlink()
         resident.flush()
     return True

@@ -92,7 +92,8 @@ def test_the_command_answered_by_the_resident_process_imports_next_to_nothing(
     daemon: tuple[Path, int, Path],
 ) -> None:
     # every hook call pays the client's start-up: the command imports no more than the
-    # interpreter's own start-up does, plus gatepost's two small modules and _socket
+    # interpreter's own start-up does, plus gatepost's small client modules, _socket, and
+    # what the stdlib's hmac needs to check the reply (hashlib, OpenSSL's _hashlib)
     sock, _, repo = daemon
     env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
     env["GATEPOST_HOME"] = str(sock.parent.parent)
@@ -123,28 +124,38 @@ def test_the_command_answered_by_the_resident_process_imports_next_to_nothing(
         "gatepost.cli",
         "gatepost.cli.main",
         "gatepost.cli.hookmain",
+        "gatepost.runtime",
+        "gatepost.runtime.auth",
+        "gatepost.runtime.client",
         "_socket",
+        "hmac",
+        "hashlib",
+        "_hashlib",
+        "_blake2",
+        "warnings",
     }
 
 
 def test_http_hook_blocks_in_the_body(daemon: tuple[Path, int, Path]) -> None:
-    _, port, repo = daemon
+    sock, port, repo = daemon
+    token = (sock.parent.parent / "keys" / "http-token").read_text()
+    auth = {"Authorization": f"Bearer {token}"}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     conn.request(
         "POST",
         "/hook/claude-code",
         body=_payload("rm -rf ~", repo),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json"} | auth,
     )
     resp = conn.getresponse()
     body = json.loads(resp.read())
     assert resp.status == 200
     assert body["hookSpecificOutput"]["permissionDecision"] == "deny"
-    conn.request("POST", "/hook/claude-code", body=b"{broken")
+    conn.request("POST", "/hook/claude-code", body=b"{broken", headers=auth)
     resp = conn.getresponse()
     assert resp.status == 200  # fail closed, as a JSON deny, since status codes cannot block
     assert json.loads(resp.read())["hookSpecificOutput"]["permissionDecision"] == "deny"
-    conn.request("POST", "/nowhere", body=b"{}")
+    conn.request("POST", "/nowhere", body=b"{}", headers=auth)
     assert conn.getresponse().status == 404
 
 

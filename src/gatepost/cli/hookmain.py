@@ -1,13 +1,14 @@
 """``gatepost hook AGENT``: the entry point agents run on every event.
 
-Import-light on purpose: it asks the resident process (``gatepost daemon``) over its Unix
-socket first, which needs only ``_socket`` (``os`` and ``sys`` are loaded by the interpreter
-anyway); only when no resident process answers does it load the policy and decide in-process,
-answer, leave the evidence to a detached child process, and then, unless switched off, start
-the resident process for the calls that follow.
+A small client of the decision service (``gatepost daemon``): one authenticated round trip
+over ``GATEPOST_HOME/run/gatepost.sock`` (see :mod:`gatepost.runtime.client`), starting the
+service first when none answers and waiting for it, bounded. Only when no service can answer,
+or its answer does not verify, does this process load the policy and decide itself
+(:func:`gatepost.local.decide`, the same decisions), answer, and leave the evidence to a
+detached child process. An answer that did not verify is noted on stderr and in the log.
 
-Wire format on the socket: request ``AGENT\\n`` + payload bytes, then the client shuts down its
-write side; reply ``CODE LEN_OUT LEN_ERR\\n`` + stdout bytes + stderr bytes.
+With ``GATEPOST_HOOK_TRACE=1`` the path that answered is written to stderr as the last line:
+``gatepost-path: service``, ``started-service`` or ``fallback``.
 """
 
 from __future__ import annotations
@@ -15,56 +16,39 @@ from __future__ import annotations
 import os
 import sys
 
-SOCKET_NAME = "gatepost.sock"
+from gatepost.runtime.client import (
+    decode_reply,
+    encode_reply,
+    gatepost_home,
+)
+from gatepost.runtime.client import (
+    socket_path as _socket_path,
+)
+
+__all__ = ["ask_daemon", "decode_reply", "encode_reply", "main", "socket_path"]
+
 MAX_PAYLOAD = 4 * 1024 * 1024
 
 
-def gatepost_home(environ: dict[str, str] | os._Environ[str]) -> str:
-    home = environ.get("GATEPOST_HOME")
-    if home:
-        return os.path.expanduser(home)
-    return os.path.join(environ.get("HOME") or os.path.expanduser("~"), ".gatepost")
-
-
 def socket_path(environ: dict[str, str] | os._Environ[str]) -> str:
-    return os.path.join(gatepost_home(environ), "run", SOCKET_NAME)
-
-
-def encode_reply(stdout: str, stderr: str, code: int) -> bytes:
-    out, err = stdout.encode(), stderr.encode()
-    return b"%d %d %d\n" % (code, len(out), len(err)) + out + err
-
-
-def decode_reply(data: bytes) -> tuple[str, str, int]:
-    head, _, body = data.partition(b"\n")
-    code, n_out, n_err = (int(x) for x in head.split())
-    if len(body) != n_out + n_err:
-        raise ValueError("truncated reply")
-    return body[:n_out].decode(), body[n_out:].decode(), code
+    return _socket_path(gatepost_home(environ))
 
 
 def ask_daemon(path: str, agent: str, data: bytes, timeout: float) -> tuple[str, str, int] | None:
-    """The resident process's reply, or None when it is not there or does not answer in time."""
-    import _socket
+    """The verified reply of the service on ``path`` (its home is two folders up), or None."""
+    from gatepost.runtime import auth
+    from gatepost.runtime.client import ask
 
+    home = os.path.dirname(os.path.dirname(path))
     try:
-        s = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-        try:
-            s.settimeout(timeout)
-            s.connect(path)
-            s.sendall(agent.encode() + b"\n" + data)
-            s.shutdown(_socket.SHUT_WR)
-            chunks = []
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-        finally:
-            s.close()
-        return decode_reply(b"".join(chunks))
-    except (OSError, ValueError):
+        return ask(path, auth.read_secret(auth.key_path(home)), agent, data, timeout)
+    except OSError:
         return None
+
+
+def _sep(text: str) -> str:
+    """A line break to put first, when ``text`` (already written) does not end one."""
+    return "\n" if text and not text.endswith("\n") else ""
 
 
 def main(argv: list[str]) -> int:
@@ -73,14 +57,17 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     agent = argv[0]
     data = sys.stdin.buffer.read(MAX_PAYLOAD + 1)
-    path = socket_path(os.environ)
-    if os.path.exists(path):
-        answer = ask_daemon(path, agent, data, timeout=0.7)
-        if answer is not None:
-            out, err, code = answer
-            sys.stdout.write(out)
-            sys.stderr.write(err)
-            return code
+    from gatepost.runtime.client import TRACE_ENV, decide
+
+    answer, path, note = decide(gatepost_home(os.environ), agent, data)
+    trace = os.environ.get(TRACE_ENV) == "1"
+    if answer is not None:
+        out, err, code = answer
+        sys.stdout.write(out)
+        sys.stderr.write(err)
+        if trace:
+            sys.stderr.write(f"{_sep(err)}gatepost-path: {path}\n")
+        return code
     # A short process: the cyclic garbage collector would run a few times while modules load
     # (~2 ms of a cold hook) to free next to nothing before the process exits anyway.
     import gc
@@ -89,14 +76,20 @@ def main(argv: list[str]) -> int:
     from gatepost import _startup
 
     _startup.prepare()  # before the models are created
-    from gatepost.local import decide, keep_after_reply, start_daemon
+    from gatepost.local import decide as decide_here
+    from gatepost.local import keep_after_reply, log_problem
 
-    reply, config, keep = decide(agent, data)
+    reply, config, keep = decide_here(agent, data)
     sys.stdout.write(reply.stdout)
     sys.stderr.write(reply.stderr)
+    if note:
+        sys.stderr.write(f"{_sep(reply.stderr)}gatepost: {note}; decided in this process\n")
+    if trace:
+        sys.stderr.write(f"{_sep(reply.stderr if not note else '')}gatepost-path: fallback\n")
     sys.stdout.flush()
     sys.stderr.flush()
+    if config is not None and note:
+        log_problem(config, f"hook {agent}: {note}; decided in this process")
     if config is not None and keep is not None:
         keep_after_reply(config, keep)
-    start_daemon(path)
     return reply.exit_code

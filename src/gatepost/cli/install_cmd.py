@@ -33,7 +33,12 @@ def register(sub: Any) -> None:
         "--uninstall restores it exactly when nothing else changed. Exit status: 0 done, "
         "2 the file cannot be used.",
     )
-    p.add_argument("agent", metavar="AGENT", help=f"one of: {', '.join(MODULES)}")
+    p.add_argument(
+        "agent",
+        metavar="AGENT",
+        help=f"one of: {', '.join(MODULES)}; or 'service': the decision service as a user "
+        "service started by its socket (systemd user units, a launchd agent on macOS)",
+    )
     p.add_argument(
         "--scope",
         choices=SCOPES,
@@ -51,9 +56,21 @@ def register(sub: Any) -> None:
         metavar="CMD",
         help="the hook command to write (default: '<absolute path of gatepost> hook AGENT')",
     )
+    p.add_argument(
+        "--no-start",
+        action="store_true",
+        help="service: write or remove the unit files only, do not run systemctl/launchctl",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.agent == "service":
+        from gatepost.installer import service
+
+        unit_plan = service.plan(os.environ, sys.platform, gatepost_executable())
+        act = service.uninstall if args.uninstall else service.install
+        print(act(unit_plan, dry_run=args.dry_run, run_manager=not args.no_start))
+        return 0
     agent = spec(args.agent)
     place = place_from(os.environ, Path.cwd())
     if args.uninstall:

@@ -52,19 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         help="answer one agent hook event: gatepost hook AGENT < payload",
     )
 
-    dm = sub.add_parser(
-        "daemon",
-        allow_abbrev=False,
-        help="run the resident process hooks talk to (Unix socket, "
-        "and HTTP on loopback for Claude Code http hooks)",
-    )
-    dm.add_argument("--http-port", type=int, default=8787, help="loopback port (default 8787)")
-    dm.add_argument("--no-http", action="store_true", help="serve the Unix socket only")
-    dm.add_argument(
-        "--idle-exit",
-        type=float,
-        metavar="SECONDS",
-        help="exit after this long without a request (default: never)",
+    _daemon_arguments(
+        sub.add_parser(
+            "daemon",
+            allow_abbrev=False,
+            help="run the decision service hooks talk to (authenticated Unix socket; HTTP on "
+            "loopback for Claude Code http hooks when configured)",
+            description=DAEMON_DESCRIPTION,
+        )
     )
 
     d = sub.add_parser(
@@ -76,6 +71,32 @@ def _parser() -> argparse.ArgumentParser:
         module = _plugged(name)
         if module is not None:
             module.register(sub)
+    return p
+
+
+DAEMON_DESCRIPTION = (
+    "The decision service. Hooks start it themselves when it is not running (or the service "
+    "manager does: gatepost install service). The HTTP endpoint is off unless config.yaml says "
+    "'http: {port: N}' or --http-port is given; it requires the bearer token in "
+    "GATEPOST_HOME/keys/http-token."
+)
+
+
+def _daemon_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    p.add_argument(
+        "--http-port",
+        type=int,
+        metavar="PORT",
+        help="serve http://127.0.0.1:PORT/hook/<agent> (0: a free port, written to "
+        "run/http.port); default: config.yaml's http.port, else no HTTP",
+    )
+    p.add_argument("--no-http", action="store_true", help="no HTTP, whatever is configured")
+    p.add_argument(
+        "--idle-exit",
+        type=float,
+        metavar="SECONDS",
+        help="exit after this long without a request (default: never)",
+    )
     return p
 
 
@@ -119,6 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return hook_main(arguments[1:])
     from gatepost import _startup
 
+    if arguments[:1] == ["daemon"]:  # started by a waiting hook: no other sub-command's imports
+        import argparse
+
+        daemon = argparse.ArgumentParser(
+            prog="gatepost daemon", description=DAEMON_DESCRIPTION, allow_abbrev=False
+        )
+        return _daemon(_daemon_arguments(daemon).parse_args(arguments[1:]))
     _startup.prepare()
     args = _parser().parse_args(arguments)
     if args.command is None:
@@ -156,25 +184,44 @@ def _daemon(args: argparse.Namespace) -> int:
     import signal
     from pathlib import Path
 
-    from gatepost.cli.hookmain import socket_path
-    from gatepost.daemon import serve
+    from gatepost.runtime import activation, auth
+    from gatepost.runtime.client import gatepost_home, socket_path
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    path = Path(socket_path(os.environ))
+    home = gatepost_home(os.environ)
+    path = Path(socket_path(home))
+    # the key and the socket first, the policy after: a hook that started this process can
+    # connect now and wait in the backlog while the rest loads
+    auth.load_or_create_secret(auth.key_path(home))
+    try:
+        listener = activation.listening_socket(str(path))
+    except activation.AlreadyServing:
+        print("gatepost daemon: already running", file=sys.stderr)
+        return 0
     from gatepost.permissions import tighten
 
-    for loose in tighten(path.parent.parent):
+    for loose in tighten(Path(home)):
         print(f"gatepost daemon: made {loose} owner-only", file=sys.stderr)
+    from gatepost import _startup
+
+    _startup.prepare()
+    from gatepost.daemon import serve
+    from gatepost.local import current_config
+
+    http_port = args.http_port
+    if http_port is None and not args.no_http:
+        http_port = current_config()[0].http_port
+    if args.no_http:
+        http_port = None
     print(
         f"gatepost daemon: socket {path}"
-        + ("" if args.no_http else f", http://127.0.0.1:{args.http_port}/hook/<agent>"),
+        + ("" if http_port is None else f", http://127.0.0.1:{http_port}/hook/<agent>"),
         file=sys.stderr,
     )
-    if not serve(path, None if args.no_http else args.http_port, idle_exit=args.idle_exit):
-        print("gatepost daemon: already running", file=sys.stderr)
+    serve(path, http_port, idle_exit=args.idle_exit, listener=listener)
     return 0
 
 
