@@ -2,15 +2,14 @@
 
 It answers ``gatepost hook`` over a Unix socket under ``GATEPOST_HOME/run`` and Claude Code's
 ``http`` hooks on loopback (``POST /hook/<agent>``). Policy files are re-read when they change
-(a broken edit is refused and the last good policy stays in force). Events are appended to the
-store in batches by one writer thread; a batch the store refuses goes to the durable spool.
+(a broken edit is refused and the last good policy stays in force). Each event is appended to
+the journal before its reply is written; one writer thread moves the journal to the store.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import queue
 import socketserver
 import threading
 import time
@@ -18,16 +17,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from gatepost.action import Action, Decision
 from gatepost.cli.hookmain import encode_reply
 from gatepost.config import Config
-from gatepost.evidence.record import make_event
+from gatepost.errors import StoreError
 from gatepost.hook import HookResult, adapter_for, handle
-from gatepost.local import current_config, load, record
+from gatepost.local import current_config, load
 from gatepost.policy.source import LoadedPolicy
+from gatepost.runtime.keep import journal_decision
+from gatepost.runtime.writer import Writer
 
 _CHECK_EVERY = 1.0  # seconds between looks at the policy files
-_BATCH = 500
+_DRAIN_EVERY = 0.2  # seconds between drains of the journal when no event wakes the writer
+_GATHER = 0.005  # after a wake-up, let a burst gather into one batch
 
 
 def _signature(config: Config) -> tuple[tuple[str, float, int], ...]:
@@ -53,7 +54,8 @@ class Resident:
         self.loaded: LoadedPolicy | None = None
         self.policy_error = ""
         self._reload(force=True)
-        self._events: queue.Queue[tuple[Action, Decision, int, bytes] | None] = queue.Queue()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
         self.last_request = time.monotonic()
         self.writer = threading.Thread(target=self._write_loop, name="gatepost-writer", daemon=True)
         self.writer.start()
@@ -85,35 +87,44 @@ class Resident:
         return handle(agent, data, self.config, policy, self.policy_error, deadline_ms=None)
 
     def keep(self, result: HookResult, payload: bytes) -> None:
-        """Queue the evidence; the writer redacts and stores it after the reply is out."""
-        self._events.put((result.action, result.decision, time.time_ns(), payload))
+        """Make the event and append it to the journal: called before the reply is written.
+        The writer thread moves it to the store."""
+        try:
+            journal_decision(
+                self.config.home,
+                result.action,
+                result.decision,
+                payload,
+                now_ns=time.time_ns(),
+                raw=self.config.raw_evidence.enabled,
+            )
+        except StoreError as exc:
+            os.write(2, f"gatepost daemon: event not recorded: {exc}\n".encode())
+        self._wake.set()
 
     def _write_loop(self) -> None:
-        done = False
-        while not done:
-            first = self._events.get()
-            if first is None:
+        writer = Writer(self.config)
+        reported = ""
+        while True:
+            if self._wake.wait(timeout=_DRAIN_EVERY) and not self._stopping.is_set():
+                time.sleep(_GATHER)
+            self._wake.clear()
+            stopping = self._stopping.is_set()
+            if writer.config != self.config:  # reloaded: the store may have changed
+                writer.close()
+                writer = Writer(self.config)
+            drained = writer.drain(checkpoint=stopping)
+            if drained.problem != reported:  # said once, not on every drain
+                if drained.problem:
+                    os.write(2, f"gatepost daemon: {drained.problem}\n".encode())
+                reported = drained.problem
+            if stopping:
+                writer.close()
                 return
-            items = [first]
-            while len(items) < _BATCH:
-                try:
-                    item = self._events.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    done = True
-                    break
-                items.append(item)
-            try:
-                batch = [make_event(a, d, now_ns=ns) for a, d, ns, _ in items]
-                problem = record(self.config, batch, [raw for *_, raw in items])
-            except Exception as exc:  # the writer must outlive any one bad batch
-                problem = f"{len(items)} event(s) not recorded: {type(exc).__name__}: {exc}"
-            if problem:
-                os.write(2, f"gatepost daemon: {problem}\n".encode())
 
     def flush(self) -> None:
-        self._events.put(None)
+        self._stopping.set()
+        self._wake.set()
         self.writer.join(timeout=10)
 
 
@@ -134,9 +145,9 @@ class _UnixHandler(socketserver.StreamRequestHandler):
         resident = self.server.resident
         result = resident.decide(agent.decode(), payload)
         reply = result.reply
+        resident.keep(result, payload)
         self.wfile.write(encode_reply(reply.stdout, reply.stderr, reply.exit_code))
         self.wfile.flush()
-        resident.keep(result, payload)
 
 
 class _UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -188,8 +199,8 @@ class _HttpHandler(BaseHTTPRequestHandler):
         resident = self.server.resident
         result = resident.decide(parts[1], data)
         status, body = http_body(result)
-        self._send(status, body)
         resident.keep(result, data)
+        self._send(status, body)
 
     def _send(self, status: int, body: bytes) -> None:
         self.send_response(status)

@@ -1,0 +1,1 @@
+"""The hook boundary at run time: the evidence journal and its writer."""
