@@ -21,6 +21,7 @@ from gatepost.errors import GatepostError
 from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.record import record
+from gatepost.runtime.payload import read_payload
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
@@ -172,7 +173,7 @@ def handle(
                 raise GatepostError(f"payload of {len(data)} bytes exceeds {MAX_PAYLOAD}")
             text = data.decode("utf-8", errors="replace")
             try:
-                payload = json.loads(text)
+                payload = read_payload(text)  # poison values normalized and noted
             except json.JSONDecodeError as exc:
                 raise GatepostError(f"payload is not valid JSON: {exc.msg} at {exc.pos}") from None
             if not isinstance(payload, dict):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from gatepost import codec
 from gatepost.config import Config
-from gatepost.errors import ConfigError, StoreError
+from gatepost.errors import ConfigError, GatepostError, StoreError
 from gatepost.evidence.event import Event
 from gatepost.runtime import journal
 from gatepost.runtime.checkpoints import AutoCheckpoint
@@ -109,7 +109,7 @@ class Writer:
         for r in records:
             try:
                 event = codec.from_dict(Event, r.event)
-            except (TypeError, ValueError, KeyError, RecursionError) as exc:
+            except (GatepostError, TypeError, ValueError, KeyError, RecursionError) as exc:
                 blob = repr(r.event).encode("utf-8", "replace")
                 event = quarantine_event(home, blob, f"journal record not an event: {exc}")
                 quarantined += 1
