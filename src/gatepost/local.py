@@ -198,14 +198,30 @@ def _keep_logged(config: Config, keep: Keep) -> None:
 def log_problem(config: Config, problem: str) -> None:
     """Append a problem nobody is there to read on stderr (the hook has answered and exited)
     to GATEPOST_HOME/log/gatepost.log, where the resident process writes its own."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    line = f"{stamp} [{os.getpid()}] {problem}\n".encode("utf-8", "backslashreplace")
     try:
         log = log_file(config.home)
         log.parent.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(f"{stamp} [{os.getpid()}] {problem}\n")
-    except OSError:
-        pass
+        _append_line(log, line)
+    except OSError:  # the home cannot be written: beside the journal's fallback location
+        from gatepost.runtime import journal
+
+        try:
+            fallback = journal.fallback_dir(config.home).parent
+            journal.private_dir(fallback, owned_from=journal.fallback_root())
+            _append_line(fallback / "gatepost.log", line)
+        except (OSError, GatepostError):
+            pass
+
+
+def _append_line(path: Path, line: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        if os.write(fd, line) != len(line):
+            raise OSError(f"short write to {path}")
+    finally:
+        os.close(fd)
 
 
 def recording_lock(config: Config) -> Path:

@@ -15,12 +15,17 @@ def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "verify",
         help="check that no recorded event was altered, removed or reordered",
-        description="Walk the hash chain of the event store and its checkpoints. Exit status: "
+        description="Walk the hash chain of the event store and its checkpoints, and the "
+        "latest checkpoint the writer keeps outside the store (GATEPOST_HOME/state/"
+        "checkpoint.json); say how many events wait in the journal. Exit status: "
         "0 intact, 1 a problem was found (its kind, seq and event id are printed), 2 the "
         "store or key could not be read.",
     )
     p.add_argument(
-        "--key", metavar="PUBLIC_KEY_PEM", help="check checkpoint signatures with this key"
+        "--key",
+        metavar="PUBLIC_KEY_PEM",
+        help="check checkpoint signatures with this key (default: the key the writer signs its "
+        "own checkpoints with, GATEPOST_HOME/keys/checkpoint.pub)",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_store_option(p)
@@ -29,16 +34,26 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from gatepost.config import load_config
     from gatepost.evidence.chain import load_public_key, verify
+    from gatepost.runtime import checkpoints as auto
+    from gatepost.runtime.journal import describe_pending
 
-    key = load_public_key(args.key) if args.key else None
+    config = load_config()
+    own_store = not args.store or args.store == config.store_url
+    key = load_public_key(args.key) if args.key else auto.public_key(config.home)
+    kept = auto.last(config.home) if own_store else None  # the writer's, outside the store
     with open_existing(store_url(args)) as store:
-        result = verify(store, key=key)
+        result = verify(store, key=key, kept=() if kept is None else (kept,))
         checkpoints = len(store.checkpoints())
+    waiting, pending = describe_pending(config.home) if own_store else (0, "")
     if args.json:
-        print(json.dumps(as_dict(result, checkpoints, signed=key is not None)))
+        doc = as_dict(result, checkpoints, signed=key is not None)
+        print(json.dumps(doc | {"waiting": waiting}))
     else:
         print(describe(result, checkpoints, signed=key is not None))
+        if waiting:
+            print(pending)
     return 0 if result.ok else 1
 
 

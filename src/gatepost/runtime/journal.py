@@ -237,3 +237,12 @@ def pending(home: Path) -> int:
         except OSError:
             continue
     return n
+
+
+def describe_pending(home: Path) -> tuple[int, str]:
+    """How many records wait, and a line saying so (with where) for doctor and verify."""
+    n = pending(home)
+    if not n:
+        return 0, "no event waits in the journal"
+    where = sorted({str(p.parent) for p in iter_pending(home)})
+    return n, f"{n} event(s) wait in the journal to be stored ({', '.join(where)})"
