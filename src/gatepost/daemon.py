@@ -113,11 +113,15 @@ class Resident:
             if writer.config != self.config:  # reloaded: the store may have changed
                 writer.close()
                 writer = Writer(self.config)
-            drained = writer.drain(checkpoint=stopping)
-            if drained.problem != reported:  # said once, not on every drain
-                if drained.problem:
-                    os.write(2, f"gatepost daemon: {drained.problem}\n".encode())
-                reported = drained.problem
+            try:
+                problem = writer.drain(checkpoint=stopping).problem
+            except Exception as exc:  # the writer must outlive any one bad drain; records stay
+                problem = f"journal not drained: {type(exc).__name__}: {exc}"
+                writer.close()
+            if problem != reported:  # said once, not on every drain
+                if problem:
+                    os.write(2, f"gatepost daemon: {problem}\n".encode(errors="replace"))
+                reported = problem
             if stopping:
                 writer.close()
                 return

@@ -220,6 +220,10 @@ def _append_line(path: Path, line: bytes) -> None:
     try:
         if os.write(fd, line) != len(line):
             raise OSError(f"short write to {path}")
+    except OSError:
+        if os.fstat(fd).st_size == 0:  # a full disk: leave no empty log behind
+            path.unlink(missing_ok=True)
+        raise
     finally:
         os.close(fd)
 

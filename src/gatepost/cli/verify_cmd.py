@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from gatepost.config import load_config
+    from gatepost.errors import StoreError
     from gatepost.evidence.chain import load_public_key, verify
     from gatepost.runtime import checkpoints as auto
     from gatepost.runtime.journal import describe_pending
@@ -43,10 +44,15 @@ def run(args: argparse.Namespace) -> int:
     own_store = not args.store or args.store == config.store_url
     key = load_public_key(args.key) if args.key else auto.public_key(config.home)
     kept = auto.last(config.home) if own_store else None  # the writer's, outside the store
-    with open_existing(store_url(args)) as store:
-        result = verify(store, key=key, kept=() if kept is None else (kept,))
-        checkpoints = len(store.checkpoints())
     waiting, pending = describe_pending(config.home) if own_store else (0, "")
+    try:
+        with open_existing(store_url(args)) as store:
+            result = verify(store, key=key, kept=() if kept is None else (kept,))
+            checkpoints = len(store.checkpoints())
+    except StoreError:
+        if waiting:  # the store cannot be read (a full disk): still say what waits
+            print(pending)
+        raise
     if args.json:
         doc = as_dict(result, checkpoints, signed=key is not None)
         print(json.dumps(doc | {"waiting": waiting}))

@@ -160,7 +160,11 @@ def append_to(directory: Path, frame: bytes, *, fsync: bool = False) -> None:
                     continue  # sealed by the writer between open and lock
             except FileNotFoundError:
                 continue
-            written = os.write(fd, frame)
+            try:
+                written = os.write(fd, frame)
+            except OSError:
+                _drop_if_empty(fd, current)
+                raise
             if written != len(frame):
                 raise OSError(errno.ENOSPC, f"short write to {current} ({written} bytes)")
             if fsync:
@@ -169,6 +173,18 @@ def append_to(directory: Path, frame: bytes, *, fsync: bool = False) -> None:
         finally:
             os.close(fd)
     raise OSError(errno.EAGAIN, f"{current} kept being sealed while appending")
+
+
+def _drop_if_empty(fd: int, current: Path) -> None:
+    """Remove a current segment this failed append left empty (a full disk), unless another
+    appender holds it: no empty file is left behind."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        st = os.fstat(fd)
+        if st.st_size == 0 and st.st_ino == os.stat(current).st_ino:
+            os.unlink(current)
+    except OSError:
+        pass
 
 
 def append(home: Path, frame: bytes) -> Path:
@@ -239,10 +255,17 @@ def pending(home: Path) -> int:
     return n
 
 
+def _has_records(path: Path) -> bool:
+    try:
+        return bool(read_segment(path)[0])
+    except OSError:
+        return False
+
+
 def describe_pending(home: Path) -> tuple[int, str]:
     """How many records wait, and a line saying so (with where) for doctor and verify."""
     n = pending(home)
     if not n:
         return 0, "no event waits in the journal"
-    where = sorted({str(p.parent) for p in iter_pending(home)})
+    where = sorted({str(p.parent) for p in iter_pending(home) if _has_records(p)})
     return n, f"{n} event(s) wait in the journal to be stored ({', '.join(where)})"

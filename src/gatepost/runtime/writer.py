@@ -78,7 +78,8 @@ class Writer:
         whatever the interval (the hook's child, which will not be there later, does)."""
         stored = quarantined = 0
         problem = ""
-        for directory in journal.locations(self.config.home):
+        # the fallback first: it holds what was written while the home could not be
+        for directory in reversed(journal.locations(self.config.home)):
             if not directory.is_dir():
                 continue
             try:
