@@ -19,7 +19,6 @@ from typing import Any
 
 from gatepost.cli.hookmain import encode_reply
 from gatepost.config import Config
-from gatepost.errors import StoreError
 from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.local import current_config, load
 from gatepost.policy.source import LoadedPolicy
@@ -98,8 +97,9 @@ class Resident:
                 now_ns=time.time_ns(),
                 raw=self.config.raw_evidence.enabled,
             )
-        except StoreError as exc:
-            os.write(2, f"gatepost daemon: event not recorded: {exc}\n".encode())
+        except Exception as exc:  # the hook boundary: the reply goes out whatever happens here
+            message = f"gatepost daemon: event not recorded: {type(exc).__name__}: {exc}\n"
+            os.write(2, message.encode(errors="replace"))
         self._wake.set()
 
     def _write_loop(self) -> None:

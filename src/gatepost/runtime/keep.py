@@ -11,7 +11,7 @@ from pathlib import Path
 
 from gatepost import codec
 from gatepost.action import Action, Decision
-from gatepost.errors import GatepostError, StoreError
+from gatepost.errors import GatepostError
 from gatepost.evidence.event import Event
 from gatepost.evidence.record import make_event
 from gatepost.runtime import journal
@@ -41,6 +41,3 @@ def journal_decision(
         frame = frame_of(event, None)
     journal.append(home, frame)
     return event
-
-
-__all__ = ["StoreError", "frame_of", "journal_decision"]
