@@ -22,8 +22,6 @@ from gatepost.config import Config
 from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.local import current_config, load
 from gatepost.policy.source import LoadedPolicy
-from gatepost.runtime.keep import journal_decision
-from gatepost.runtime.writer import Writer
 
 _CHECK_EVERY = 1.0  # seconds between looks at the policy files
 _DRAIN_EVERY = 0.2  # seconds between drains of the journal when no event wakes the writer
@@ -89,6 +87,8 @@ class Resident:
         """Make the event and append it to the journal: called before the reply is written.
         The writer thread moves it to the store."""
         try:
+            from gatepost.runtime.keep import journal_decision  # loaded by the writer thread
+
             journal_decision(
                 self.config.home,
                 result.action,
@@ -103,6 +103,9 @@ class Resident:
         self._wake.set()
 
     def _write_loop(self) -> None:
+        # the evidence side loads here, beside the first request rather than before the socket
+        from gatepost.runtime.writer import Writer
+
         writer = Writer(self.config)
         reported = ""
         while True:

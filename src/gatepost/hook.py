@@ -21,7 +21,6 @@ from gatepost.errors import GatepostError
 from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.record import record
-from gatepost.runtime.payload import read_payload
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
@@ -172,6 +171,8 @@ def handle(
                 text = data[:65536].decode("utf-8", errors="replace")  # a prefix, for evidence
                 raise GatepostError(f"payload of {len(data)} bytes exceeds {MAX_PAYLOAD}")
             text = data.decode("utf-8", errors="replace")
+            from gatepost.runtime.payload import read_payload
+
             try:
                 payload = read_payload(text)  # poison values normalized and noted
             except json.JSONDecodeError as exc:

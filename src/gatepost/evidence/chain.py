@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -113,7 +113,7 @@ def verify(
     *,
     key: Ed25519PublicKey | None,
     start: Checkpoint | None = None,
-    kept: Sequence[Checkpoint] = (),
+    kept: tuple[Checkpoint, ...] = (),
 ) -> VerifyResult:
     """Walk the whole chain and the checkpoints; report the first problem, in seq order.
 

@@ -14,12 +14,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from typing import Any
 
 from gatepost.errors import PayloadError
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_DEPTH = 64
 MAX_STRING = 1 << 20  # characters
