@@ -63,3 +63,38 @@ def test_the_store_checkpoint_alone_also_finds_a_removed_tail(home: Path) -> Non
         conn.execute("DELETE FROM events WHERE seq = 3")
     code, result = _verify(home)
     assert (code, result["problem"]["kind"], result["problem"]["seq"]) == (1, "truncated", 3)
+
+
+def test_hand_made_checkpoints_with_a_key_kept_elsewhere_verify_beside_the_writers(
+    home: Path, tmp_path: Path
+) -> None:
+    _hooks(home, 2)
+    keys = tmp_path / "offline"
+    env = hook_env(home)
+    for args in (
+        ["evidence", "keygen", str(keys)],
+        ["evidence", "checkpoint", "--key", str(keys / "checkpoint-key.pem")],
+    ):
+        subprocess.run([GATEPOST, *args], env=env, capture_output=True, check=True)
+    _hooks(home, 1)  # the writer signs seq 3 with the home's key
+    proc = subprocess.run(
+        [GATEPOST, "verify", "--key", str(keys / "checkpoint-key.pub.pem")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    # seq 1, 2, 3 by the writer, seq 2 again by hand (one per seq in the store: it replaced)
+    assert (proc.returncode, proc.stdout) == (0, "ok: 3 events, 3 checkpoints\n")
+    with sqlite3.connect(home / "events.db") as conn:
+        conn.execute("UPDATE checkpoints SET hash = ? WHERE seq = 2", ("0" * 64,))
+        (second,) = conn.execute("SELECT id FROM events WHERE seq = 2").fetchone()
+    proc = subprocess.run(
+        [GATEPOST, "verify", "--key", str(keys / "checkpoint-key.pub.pem")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert (proc.returncode, proc.stdout.split(":")[0]) == (
+        1,
+        f"bad_checkpoint at seq 2, event {second}",
+    )

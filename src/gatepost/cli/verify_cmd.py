@@ -42,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config()
     own_store = not args.store or args.store == config.store_url
-    key = load_public_key(args.key) if args.key else auto.public_key(config.home)
+    own = auto.public_key(config.home)  # the writer's checkpoints are signed with it
+    given = (load_public_key(args.key),) if args.key else ()
+    keys = given + ((own,) if own is not None else ())
+    key = keys or None
     kept = auto.last(config.home) if own_store else None  # the writer's, outside the store
     waiting, pending = describe_pending(config.home) if own_store else (0, "")
     try:

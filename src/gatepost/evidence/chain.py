@@ -96,13 +96,18 @@ def make_checkpoint(
     return checkpoint
 
 
-def signature_ok(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:
-    try:
-        signature = base64.b64decode(checkpoint.signature, validate=True)
-        key.verify(signature, checkpoint_message(checkpoint.seq, checkpoint.hash, checkpoint.time))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+PublicKeys = Ed25519PublicKey | tuple[Ed25519PublicKey, ...]  # any one of them may sign
+
+
+def signature_ok(checkpoint: Checkpoint, key: PublicKeys) -> bool:
+    message = checkpoint_message(checkpoint.seq, checkpoint.hash, checkpoint.time)
+    for one in key if isinstance(key, tuple) else (key,):
+        try:
+            one.verify(base64.b64decode(checkpoint.signature, validate=True), message)
+        except (InvalidSignature, ValueError):
+            continue
+        return True
+    return False
 
 
 # ---------------------------------------------------------------------------- verify
@@ -111,7 +116,7 @@ def signature_ok(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:
 def verify(
     store: EventStore,
     *,
-    key: Ed25519PublicKey | None,
+    key: PublicKeys | None,
     start: Checkpoint | None = None,
     kept: tuple[Checkpoint, ...] = (),
 ) -> VerifyResult:
@@ -134,6 +139,8 @@ def verify(
     than the signed one is ``truncated`` (the signed events were removed and others appended,
     or the chain was rewritten). A checkpoint beyond the last event is ``truncated``.
 
+    ``key`` may be several keys: a checkpoint signed by any of them is good (the writer signs
+    its own checkpoints with the home's key, a person with a key kept elsewhere).
     ``kept`` are checkpoints kept outside the store (the writer's latest, see
     gatepost.runtime.checkpoints): checked like the store's, so removing the newest events and
     the store's checkpoints together is found too.
@@ -185,7 +192,7 @@ def verify(
     return VerifyResult(ok=True, checked=checked)
 
 
-def _check_start(checkpoint: Checkpoint, key: Ed25519PublicKey | None) -> Problem | None:
+def _check_start(checkpoint: Checkpoint, key: PublicKeys | None) -> Problem | None:
     if key is None or signature_ok(checkpoint, key):
         return None
     return Problem(
@@ -247,7 +254,7 @@ def _hash_later(events: Iterator[Event], digest: str) -> bool:
 
 
 def _check_checkpoint(
-    checkpoint: Checkpoint, event: Event | None, key: Ed25519PublicKey | None, last_seq: int = 0
+    checkpoint: Checkpoint, event: Event | None, key: PublicKeys | None, last_seq: int = 0
 ) -> Problem | None:
     seq = checkpoint.seq
     event_id = event.id if event is not None and event.seq == seq else ""
