@@ -14,9 +14,11 @@ holds a shared lock while it writes, and writes only if its file is still ``curr
 Sealed segments are read, stored and removed by the writer (:mod:`gatepost.runtime.writer`).
 
 Power loss: what the kernel holds but has not written is lost unless it was fsynced. The policy
-is set by ``GATEPOST_JOURNAL_FSYNC``: ``batch`` (the default: the writer stores the journal in
-the store, whose commit is synced, within its drain interval), ``always`` (fsync each record
-before the reply) or ``never``. ``benchmarks/bench_journal.py`` measures the cost of each.
+is set by ``GATEPOST_JOURNAL_FSYNC``: ``batch`` (the default: records are not fsynced one by
+one; the writer stores each drained batch with a synced commit before it removes the segment,
+so the window is the records not yet drained), ``always`` (also fsync each record before the
+reply: no window) or ``never`` (no fsync at all: the store's commits are not synced either).
+``benchmarks/bench_journal.py`` measures the cost of each.
 
 When GATEPOST_HOME cannot be written (read-only, full), records go to a second location,
 ``$XDG_RUNTIME_DIR/gatepost-<uid>/<home-id>/journal`` (else under ``/tmp``), a directory of

@@ -69,8 +69,9 @@ class Writer:
             self._store = None
 
     def _open(self) -> EventStore:
-        if self._store is None:
-            self._store = open_store(self.config.store_url)
+        if self._store is None:  # a segment is removed only once its events are on disk
+            durable = journal.fsync_policy() != "never"
+            self._store = open_store(self.config.store_url, durable=durable)
         return self._store
 
     def drain(self, *, checkpoint: bool = False) -> Drained:
