@@ -5,22 +5,20 @@ It answers ``gatepost hook`` over an authenticated Unix socket under ``GATEPOST_
 :mod:`gatepost.runtime.client`), bound here or passed by the service manager, with a fixed pool
 of workers; and, when configured, Claude Code's ``http`` hooks on loopback
 (:mod:`gatepost.runtime.http`). Policy files are re-read when they change
-(a broken edit is refused and the last good policy stays in force). Events are appended to the
-store in batches by one writer thread; a batch the store refuses goes to the durable spool.
+(a broken edit is refused and the last good policy stays in force). Each event is appended to
+the journal before its reply is written; one writer thread moves the journal to the store.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import queue
 import socket
 import socketserver
 import threading
 import time
 from pathlib import Path
 
-from gatepost.action import Action, Decision
 from gatepost.config import Config
 from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.local import current_config, load, record
@@ -29,23 +27,12 @@ from gatepost.runtime import activation, auth
 from gatepost.runtime.client import MAGIC, encode_reply
 from gatepost.runtime.pool import BoundedPoolMixIn
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from gatepost.evidence.event import Event
-
 __all__ = ["Resident", "UnixService", "serve"]
 
 
-def make_event(action: Action, decision: Decision, now_ns: int) -> Event:
-    """The evidence side loads on the writer's first batch, not before the first answer (it is
-    about 45 ms of a service start that a hook is waiting for)."""
-    from gatepost.evidence.record import make_event as make
-
-    return make(action, decision, now_ns=now_ns)
-
-
 _CHECK_EVERY = 1.0  # seconds between looks at the policy files
-_BATCH = 500
+_DRAIN_EVERY = 0.2  # seconds between drains of the journal when no event wakes the writer
+_GATHER = 0.005  # after a wake-up, let a burst gather into one batch
 _MAX_REQUEST = 4 * 1024 * 1024 + 256  # the hook's payload cap and the request line
 
 
@@ -72,7 +59,8 @@ class Resident:
         self.loaded: LoadedPolicy | None = None
         self.policy_error = ""
         self._reload(force=True)
-        self._events: queue.Queue[tuple[Action, Decision, int, bytes] | None] = queue.Queue()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
         self.last_request = time.monotonic()
         self.writer = threading.Thread(target=self._write_loop, name="gatepost-writer", daemon=True)
         self.writer.start()
@@ -104,35 +92,54 @@ class Resident:
         return handle(agent, data, self.config, policy, self.policy_error, deadline_ms=None)
 
     def keep(self, result: HookResult, payload: bytes) -> None:
-        """Queue the evidence; the writer redacts and stores it after the reply is out."""
-        self._events.put((result.action, result.decision, time.time_ns(), payload))
+        """Make the event and append it to the journal: called before the reply is written.
+        The writer thread moves it to the store."""
+        try:
+            from gatepost.runtime.keep import journal_decision  # loaded by the writer thread
+
+            journal_decision(
+                self.config.home,
+                result.action,
+                result.decision,
+                payload,
+                now_ns=time.time_ns(),
+                raw=self.config.raw_evidence.enabled,
+            )
+        except Exception as exc:  # the hook boundary: the reply goes out whatever happens here
+            message = f"gatepost daemon: event not recorded: {type(exc).__name__}: {exc}\n"
+            os.write(2, message.encode(errors="replace"))
+        self._wake.set()
 
     def _write_loop(self) -> None:
-        done = False
-        while not done:
-            first = self._events.get()
-            if first is None:
-                return
-            items = [first]
-            while len(items) < _BATCH:
-                try:
-                    item = self._events.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    done = True
-                    break
-                items.append(item)
+        # the evidence side loads here, beside the first request rather than before the socket
+        from gatepost.runtime.writer import Writer
+
+        writer = Writer(self.config)
+        reported = ""
+        while True:
+            if self._wake.wait(timeout=_DRAIN_EVERY) and not self._stopping.is_set():
+                time.sleep(_GATHER)
+            self._wake.clear()
+            stopping = self._stopping.is_set()
+            if writer.config != self.config:  # reloaded: the store may have changed
+                writer.close()
+                writer = Writer(self.config)
             try:
-                batch = [make_event(a, d, now_ns=ns) for a, d, ns, _ in items]
-                problem = record(self.config, batch, [raw for *_, raw in items])
-            except Exception as exc:  # the writer must outlive any one bad batch
-                problem = f"{len(items)} event(s) not recorded: {type(exc).__name__}: {exc}"
-            if problem:
-                os.write(2, f"gatepost daemon: {problem}\n".encode())
+                problem = writer.drain(checkpoint=stopping).problem
+            except Exception as exc:  # the writer must outlive any one bad drain; records stay
+                problem = f"journal not drained: {type(exc).__name__}: {exc}"
+                writer.close()
+            if problem != reported:  # said once, not on every drain
+                if problem:
+                    os.write(2, f"gatepost daemon: {problem}\n".encode(errors="replace"))
+                reported = problem
+            if stopping:
+                writer.close()
+                return
 
     def flush(self) -> None:
-        self._events.put(None)
+        self._stopping.set()
+        self._wake.set()
         self.writer.join(timeout=10)
 
 
@@ -175,9 +182,9 @@ class _UnixHandler(socketserver.BaseRequestHandler):
             return
         resident = self.server.resident
         result = resident.decide(agent, payload)
+        resident.keep(result, payload)  # in the journal before the reply leaves
         reply = result.reply
         self._answer(nonce, encode_reply(reply.stdout, reply.stderr, reply.exit_code))
-        resident.keep(result, payload)
 
     def _answer(self, nonce: bytes, body: bytes) -> None:
         self.request.sendall(body + auth.tag(self.server.secret, nonce, body))

@@ -171,8 +171,10 @@ def handle(
                 text = data[:65536].decode("utf-8", errors="replace")  # a prefix, for evidence
                 raise GatepostError(f"payload of {len(data)} bytes exceeds {MAX_PAYLOAD}")
             text = data.decode("utf-8", errors="replace")
+            from gatepost.runtime.payload import read_payload
+
             try:
-                payload = json.loads(text)
+                payload = read_payload(text)  # poison values normalized and noted
             except json.JSONDecodeError as exc:
                 raise GatepostError(f"payload is not valid JSON: {exc.msg} at {exc.pos}") from None
             if not isinstance(payload, dict):

@@ -1,10 +1,10 @@
 """Deciding in this process and recording the event: what the hook does when no resident
 process answers, and what the resident process does for each request.
 
-Evidence is kept after the reply is out, as the resident process does: the cold hook answers
-the agent, then a detached child process redacts and stores the event while the hook exits
-(:func:`keep_after_reply`). Nothing of the evidence side (redaction, the store, SQLite) is
-imported before the reply, so the agent does not wait for it.
+The redacted event is appended to the journal (:mod:`gatepost.runtime.journal`) before the
+reply is returned, so a reply the agent has seen always has its event on disk. Moving the
+journal to the store happens after the reply: the cold hook leaves it to a detached child
+process (:func:`keep_after_reply`), which drains the journal while the hook exits.
 """
 
 from __future__ import annotations
@@ -38,12 +38,16 @@ def spool(config: Config, events: list[Event]) -> None:
     d.mkdir(parents=True, exist_ok=True)
     path = d / f"{events[0].id}.jsonl"
     tmp = path.with_suffix(".tmp")
-    with open(tmp, "w", encoding="utf-8") as f:
-        for e in events:
-            f.write(codec.dumps(e) + "\n")
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.rename(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            for e in events:
+                f.write(codec.dumps(e) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        tmp.rename(path)
+    finally:
+        if tmp.exists():  # a write that failed (a full disk) leaves no partial file behind
+            tmp.unlink()
 
 
 def spooled(config: Config) -> list[Path]:
@@ -117,12 +121,14 @@ def current_config() -> tuple[Config, str]:
         return Config(home=home, user_home=Path.home()), f"configuration refused: {exc}"
 
 
-Keep = Callable[[], str]  # stores one decision's evidence; returns a problem to report, or ""
+Keep = Callable[[], str]  # moves the journal to the store; returns a problem to report, or ""
 
 
 def decide(agent: str, data: bytes) -> tuple[Reply, Config | None, Keep | None]:
-    """The decision in this process: config, policy, decision, reply, and the evidence still to
-    keep (None for a request naming no known agent, which gets a usage error and no event)."""
+    """The decision in this process: config, policy, decision, the event appended to the
+    journal, the reply, and what is still to do for the evidence (None for a request naming no
+    known agent, which gets a usage error and no event). An event that could not be journaled
+    anywhere is said on the reply's stderr and in the log."""
     try:
         adapter_for(agent)
     except GatepostError as exc:
@@ -131,24 +137,46 @@ def decide(agent: str, data: bytes) -> tuple[Reply, Config | None, Keep | None]:
     loaded, policy_error = (None, config_error) if config_error else load(config)
     policy = loaded.policy if loaded else None
     result = handle(agent, data, config, policy, policy_error, deadline_ms=config.deadline_ms)
-    decided_ns = time.time_ns()
-    return result.reply, config, lambda: keep_evidence(config, result, data, decided_ns)
+    problem = keep_evidence(config, result, data, time.time_ns())
+    reply = result.reply
+    if problem:
+        log_problem(config, problem)
+        reply = Reply(reply.stdout, reply.stderr + f"gatepost: {problem}\n", reply.exit_code)
+    return reply, config, lambda: drain_journal(config)
 
 
 def keep_evidence(config: Config, result: HookResult, data: bytes, now_ns: int) -> str:
-    """Redact and store one decision; returns a problem to report, or ""."""
+    """Redact one decision and append it to the journal; returns a problem to report, or ""."""
     try:
-        from gatepost.evidence.record import make_event
+        from gatepost.runtime.keep import journal_decision
 
-        event = make_event(result.action, result.decision, now_ns=now_ns)
-        return record(config, [event], [data])
+        journal_decision(
+            config.home,
+            result.action,
+            result.decision,
+            data,
+            now_ns=now_ns,
+            raw=config.raw_evidence.enabled,
+        )
+        return ""
     except Exception as exc:  # the hook boundary: the decision stands even if evidence fails
         return f"event not recorded: {type(exc).__name__}: {exc}"
 
 
+def drain_journal(config: Config) -> str:
+    """Move the journal to the store and sign its head; returns a problem to report, or ""."""
+    from gatepost.runtime.writer import Writer
+
+    writer = Writer(config)
+    try:
+        return writer.drain(checkpoint=True).problem
+    finally:
+        writer.close()
+
+
 def decide_in_process(agent: str, data: bytes) -> Reply:
-    """The whole hook in this process, evidence kept before the reply: config, policy,
-    decision, evidence, reply (a problem keeping the evidence is added to stderr)."""
+    """The whole hook in this process, evidence stored before the reply: config, policy,
+    decision, journal, store, reply (a problem keeping the evidence is added to stderr)."""
     reply, _, keep = decide(agent, data)
     problem = keep() if keep else ""
     if problem:
@@ -170,14 +198,34 @@ def _keep_logged(config: Config, keep: Keep) -> None:
 def log_problem(config: Config, problem: str) -> None:
     """Append a problem nobody is there to read on stderr (the hook has answered and exited)
     to GATEPOST_HOME/log/gatepost.log, where the resident process writes its own."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    line = f"{stamp} [{os.getpid()}] {problem}\n".encode("utf-8", "backslashreplace")
     try:
         log = log_file(config.home)
         log.parent.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(f"{stamp} [{os.getpid()}] {problem}\n")
+        _append_line(log, line)
+    except OSError:  # the home cannot be written: beside the journal's fallback location
+        from gatepost.runtime import journal
+
+        try:
+            fallback = journal.fallback_dir(config.home).parent
+            journal.private_dir(fallback, owned_from=journal.fallback_root())
+            _append_line(fallback / "gatepost.log", line)
+        except (OSError, GatepostError):
+            pass
+
+
+def _append_line(path: Path, line: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        if os.write(fd, line) != len(line):
+            raise OSError(f"short write to {path}")
     except OSError:
-        pass
+        if os.fstat(fd).st_size == 0:  # a full disk: leave no empty log behind
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        os.close(fd)
 
 
 def recording_lock(config: Config) -> Path:

@@ -29,6 +29,7 @@ def test_intact(history: list[Event], gatepost: Callable[..., Run]) -> None:
         "checked": 13,
         "checkpoints": 0,
         "signatures_checked": False,
+        "waiting": 0,
         "problem": None,
     }
 

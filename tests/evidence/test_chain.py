@@ -333,8 +333,8 @@ def test_a_removed_tail_after_a_checkpoint_is_truncated(
         "truncated",
         10,
         "",
-        "checkpoint at seq 10 (2025-03-02T12:00:00.000000Z) is beyond the last event: "
-        "events were removed from the end of the chain",
+        "checkpoint at seq 10 (2025-03-02T12:00:00.000000Z) is beyond the last event (seq 7): "
+        "events were removed from the end of the chain (missing: seq 8..10)",
     )
 
 

@@ -38,11 +38,21 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     agents = [agent_name(a) for a in args.agent] if args.agent else None
     report = examine(place_from(os.environ, Path.cwd()), dict(os.environ), agents)
+    waiting, evidence = _evidence()
     if args.json:
-        print(json.dumps(as_dict(report), indent=2))
+        print(json.dumps(as_dict(report) | {"evidence": {"waiting": waiting}}, indent=2))
     else:
         print(describe(report))
+        print(f"{'!! EVIDENCE: ' if waiting else 'evidence: '}{evidence}")
     return report.exit_code
+
+
+def _evidence() -> tuple[int, str]:
+    """Events journaled but not yet in the store (a store or home that cannot be written)."""
+    from gatepost.cli.hookmain import gatepost_home
+    from gatepost.runtime.journal import describe_pending
+
+    return describe_pending(Path(gatepost_home(os.environ)))
 
 
 def _answer(a: Answer | None) -> dict[str, str] | None:

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         try:
             fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
+            with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as out:
                 events, records = write(store, args, out)
         except OSError as exc:
             raise ConfigError(f"cannot write {args.output}: {exc.strerror}") from None

@@ -3,6 +3,7 @@ start-up of the command stays cheap."""
 
 from __future__ import annotations
 
+import io
 import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs the hook milliseconds
@@ -229,11 +230,22 @@ def console() -> None:
     """The ``gatepost`` executable. After ``gatepost hook`` it exits without tearing the
     interpreter down, which would cost a cold hook about 5 ms: the reply is flushed and the
     exit handlers run, and nothing else is left open (the evidence is kept by a child)."""
-    code = main()
-    if sys.argv[1:2] != ["hook"]:
-        sys.exit(code)
-    import atexit
     import os
+
+    if sys.argv[1:2] != ["hook"]:
+        for out in (sys.stdout, sys.stderr):  # a stored lone surrogate prints as \udxxx
+            if isinstance(out, io.TextIOWrapper):
+                out.reconfigure(errors="backslashreplace")
+        try:
+            code = main()
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away (`gatepost events | head -1`)
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())  # so the flush at exit does not fail again
+            sys.exit(141)  # as a program killed by SIGPIPE
+        sys.exit(code)
+    code = main()
+    import atexit
 
     for stream in (sys.stdout, sys.stderr):
         try:  # noqa: SIM105  # not contextlib.suppress: contextlib costs this path ~3 ms

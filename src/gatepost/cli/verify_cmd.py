@@ -16,12 +16,17 @@ def register(sub: Any) -> None:
         "verify",
         allow_abbrev=False,
         help="check that no recorded event was altered, removed or reordered",
-        description="Walk the hash chain of the event store and its checkpoints. Exit status: "
+        description="Walk the hash chain of the event store and its checkpoints, and the "
+        "latest checkpoint the writer keeps outside the store (GATEPOST_HOME/state/"
+        "checkpoint.json); say how many events wait in the journal. Exit status: "
         "0 intact, 1 a problem was found (its kind, seq and event id are printed), 2 the "
         "store or key could not be read.",
     )
     p.add_argument(
-        "--key", metavar="PUBLIC_KEY_PEM", help="check checkpoint signatures with this key"
+        "--key",
+        metavar="PUBLIC_KEY_PEM",
+        help="check checkpoint signatures with this key (default: the key the writer signs its "
+        "own checkpoints with, GATEPOST_HOME/keys/checkpoint.pub)",
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     add_store_option(p)
@@ -30,16 +35,35 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
+    from gatepost.config import load_config
+    from gatepost.errors import StoreError
     from gatepost.evidence.chain import load_public_key, verify
+    from gatepost.runtime import checkpoints as auto
+    from gatepost.runtime.journal import describe_pending
 
-    key = load_public_key(args.key) if args.key else None
-    with open_existing(store_url(args)) as store:
-        result = verify(store, key=key)
-        checkpoints = len(store.checkpoints())
+    config = load_config()
+    own_store = not args.store or args.store == config.store_url
+    own = auto.public_key(config.home)  # the writer's checkpoints are signed with it
+    given = (load_public_key(args.key),) if args.key else ()
+    keys = given + ((own,) if own is not None else ())
+    key = keys or None
+    kept = auto.last(config.home) if own_store else None  # the writer's, outside the store
+    waiting, pending = describe_pending(config.home) if own_store else (0, "")
+    try:
+        with open_existing(store_url(args)) as store:
+            result = verify(store, key=key, kept=() if kept is None else (kept,))
+            checkpoints = len(store.checkpoints())
+    except StoreError:
+        if waiting:  # the store cannot be read (a full disk): still say what waits
+            print(pending)
+        raise
     if args.json:
-        print(json.dumps(as_dict(result, checkpoints, signed=key is not None)))
+        doc = as_dict(result, checkpoints, signed=key is not None)
+        print(json.dumps(doc | {"waiting": waiting}))
     else:
         print(describe(result, checkpoints, signed=key is not None))
+        if waiting:
+            print(pending)
     return 0 if result.ok else 1
 
 

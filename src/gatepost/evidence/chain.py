@@ -96,20 +96,29 @@ def make_checkpoint(
     return checkpoint
 
 
-def signature_ok(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:
-    try:
-        signature = base64.b64decode(checkpoint.signature, validate=True)
-        key.verify(signature, checkpoint_message(checkpoint.seq, checkpoint.hash, checkpoint.time))
-    except (InvalidSignature, ValueError):
-        return False
-    return True
+PublicKeys = Ed25519PublicKey | tuple[Ed25519PublicKey, ...]  # any one of them may sign
+
+
+def signature_ok(checkpoint: Checkpoint, key: PublicKeys) -> bool:
+    message = checkpoint_message(checkpoint.seq, checkpoint.hash, checkpoint.time)
+    for one in key if isinstance(key, tuple) else (key,):
+        try:
+            one.verify(base64.b64decode(checkpoint.signature, validate=True), message)
+        except (InvalidSignature, ValueError):
+            continue
+        return True
+    return False
 
 
 # ---------------------------------------------------------------------------- verify
 
 
 def verify(
-    store: EventStore, *, key: Ed25519PublicKey | None, start: Checkpoint | None = None
+    store: EventStore,
+    *,
+    key: PublicKeys | None,
+    start: Checkpoint | None = None,
+    kept: tuple[Checkpoint, ...] = (),
 ) -> VerifyResult:
     """Walk the whole chain and the checkpoints; report the first problem, in seq order.
 
@@ -129,8 +138,15 @@ def verify(
     accept is ``bad_checkpoint`` (signatures are not checked when ``key`` is None), a hash other
     than the signed one is ``truncated`` (the signed events were removed and others appended,
     or the chain was rewritten). A checkpoint beyond the last event is ``truncated``.
+
+    ``key`` may be several keys: a checkpoint signed by any of them is good (the writer signs
+    its own checkpoints with the home's key, a person with a key kept elsewhere).
+    ``kept`` are checkpoints kept outside the store (the writer's latest, see
+    gatepost.runtime.checkpoints): checked like the store's, so removing the newest events and
+    the store's checkpoints together is found too.
     """
-    pending = store.checkpoints()
+    stored = store.checkpoints()
+    pending = sorted([*stored, *(c for c in kept if c not in stored)], key=lambda c: c.seq)
     expected_seq, prev = 1, GENESIS_HASH
     checked = 0
     if start is not None:
@@ -170,13 +186,13 @@ def verify(
         if problem is not None:
             return VerifyResult(ok=False, checked=0, problem=problem)
     for checkpoint in pending:
-        problem = _check_checkpoint(checkpoint, None, key)
+        problem = _check_checkpoint(checkpoint, None, key, last_seq=expected_seq - 1)
         if problem is not None:
             return VerifyResult(ok=False, checked=checked, problem=problem)
     return VerifyResult(ok=True, checked=checked)
 
 
-def _check_start(checkpoint: Checkpoint, key: Ed25519PublicKey | None) -> Problem | None:
+def _check_start(checkpoint: Checkpoint, key: PublicKeys | None) -> Problem | None:
     if key is None or signature_ok(checkpoint, key):
         return None
     return Problem(
@@ -238,7 +254,7 @@ def _hash_later(events: Iterator[Event], digest: str) -> bool:
 
 
 def _check_checkpoint(
-    checkpoint: Checkpoint, event: Event | None, key: Ed25519PublicKey | None
+    checkpoint: Checkpoint, event: Event | None, key: PublicKeys | None, last_seq: int = 0
 ) -> Problem | None:
     seq = checkpoint.seq
     event_id = event.id if event is not None and event.seq == seq else ""
@@ -254,8 +270,9 @@ def _check_checkpoint(
             "truncated",
             seq,
             "",
-            f"checkpoint at seq {seq} ({checkpoint.time}) is beyond the last event: "
-            "events were removed from the end of the chain",
+            f"checkpoint at seq {seq} ({checkpoint.time}) is beyond the last event (seq "
+            f"{last_seq}): events were removed from the end of the chain (missing: seq "
+            f"{last_seq + 1}{'' if seq == last_seq + 1 else f'..{seq}'})",
         )
     if event.seq != seq or event.hash != checkpoint.hash:
         return Problem(

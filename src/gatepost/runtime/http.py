@@ -142,8 +142,8 @@ class HookHandler(BaseHTTPRequestHandler):
             return
         result = srv.decide(agent, data)
         status, body = http_body(result)
+        srv.keep(result, data)  # in the journal before the reply leaves
         self._send(status, body)
-        srv.keep(result, data)
 
     def do_GET(self) -> None:
         self.close_connection = True

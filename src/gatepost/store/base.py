@@ -226,10 +226,11 @@ class EventStore(ABC):
         self.close()
 
 
-def open_store(url: str) -> EventStore:
+def open_store(url: str, *, durable: bool = False) -> EventStore:
     """The store at ``url``: ``sqlite:///abs/path.db``, a bare file path, ``sqlite:///:memory:``
     or ``postgresql://...`` (also ``postgres://``; libpq parameters such as
-    ``?options=-csearch_path%3Dgp`` apply)."""
+    ``?options=-csearch_path%3Dgp`` apply). ``durable``: each commit survives a power loss
+    (SQLite ``synchronous=FULL``; a PostgreSQL commit is by default)."""
     if url.startswith(("postgresql://", "postgres://")):
         try:
             from gatepost.store.postgres import PostgresStore
@@ -240,14 +241,16 @@ def open_store(url: str) -> EventStore:
         return PostgresStore(url)
     from gatepost.store.sqlite import SQLiteStore
 
+    synchronous = "FULL" if durable else "NORMAL"
     if url.startswith("sqlite://"):
         path = url[len("sqlite://") :]
         if not path:
             raise StoreError(f"no file path in store url {url!r}")
-        return SQLiteStore(":memory:" if path in (":memory:", "/:memory:") else path)
+        path = ":memory:" if path in (":memory:", "/:memory:") else path
+        return SQLiteStore(path, synchronous=synchronous)
     if "://" in url:
         raise StoreError(f"unsupported store url {url!r}: use sqlite:///path or postgresql://")
-    return SQLiteStore(url)
+    return SQLiteStore(url, synchronous=synchronous)
 
 
 def parse_time(text: str, *, what: str = "time") -> datetime:
