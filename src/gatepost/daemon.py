@@ -21,7 +21,7 @@ from pathlib import Path
 
 from gatepost.config import Config
 from gatepost.hook import HookResult, adapter_for, handle
-from gatepost.local import current_config, load, record
+from gatepost.local import current_config, load
 from gatepost.policy.source import LoadedPolicy
 from gatepost.runtime import activation, auth
 from gatepost.runtime.client import MAGIC, encode_reply

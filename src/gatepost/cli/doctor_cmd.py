@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _evidence() -> tuple[int, str]:
     """Events journaled but not yet in the store (a store or home that cannot be written)."""
-    from gatepost.cli.hookmain import gatepost_home
+    from gatepost.runtime.client import gatepost_home
     from gatepost.runtime.journal import describe_pending
 
     return describe_pending(Path(gatepost_home(os.environ)))
