@@ -628,8 +628,6 @@ import sys, time, json
 t = [time.perf_counter()]
 import gc
 gc.disable()
-from gatepost import _startup
-_startup.prepare()
 t.append(time.perf_counter())
 import gatepost.local
 t.append(time.perf_counter())
@@ -661,7 +659,7 @@ store.append([event])
 t.append(time.perf_counter())
 store.close()
 t.append(time.perf_counter())
-names = ["start-up (gatepost._startup.prepare: typing-free, models from kept code)",
+names = ["start-up (gc.disable)",
          "import gatepost.local", "adapter_for (adapter import)", "current_config",
          "load (cached policy + compile)", "import gatepost.pipeline (lazy, in handle)",
          "handle (parse, bind, enrich, evaluate)",
@@ -675,8 +673,6 @@ json.dump({"phases": [[n, t[i + 1] - t[i]] for i, n in enumerate(names)],
 _PROFILE_SCRIPT = r"""
 import cProfile, gc, json, sys, time
 gc.disable()
-from gatepost import _startup
-_startup.prepare()
 import gatepost.local
 data = sys.stdin.buffer.read()
 prof = cProfile.Profile()
@@ -1007,9 +1003,8 @@ def main() -> int:
     from gatepost.local import wait_for_recording
 
     cold_env = gp_env("gp-cold")
-    # What a first run writes beside the bytecode (the compiled dataclass methods, see
-    # gatepost._classcode) is not written while PYTHONDONTWRITEBYTECODE is set: one untimed
-    # call without it writes it, as any installation's first call does.
+    # One untimed call without PYTHONDONTWRITEBYTECODE writes what a first run writes (the
+    # bytecode), as any installation's first call does.
     warm = {k: v for k, v in gp_env("gp-warm").items() if k != "PYTHONDONTWRITEBYTECODE"}
     first = make_payload(lay, "Bash", {"command": "git status"})
     subprocess.run([gatepost, "hook", AGENT], input=first, env=warm, capture_output=True)

@@ -6,14 +6,9 @@ JSON without loss (see :mod:`gatepost.codec`). No agent's dialect appears in the
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
 from enum import StrEnum
-
-from gatepost.record import record
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
+from typing import Any
 
 SCHEMA_VERSION = 1
 
@@ -68,7 +63,7 @@ class Mode(StrEnum):
 # ---------------------------------------------------------------------------- actor
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class User:
     """The person behind the agent: a configured identity (an email) or the OS account."""
 
@@ -77,7 +72,7 @@ class User:
     os_account: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Host:
     """The machine the agent runs on, by a stable id (from /etc/machine-id) and its name."""
 
@@ -85,7 +80,7 @@ class Host:
     name: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Repository:
     """The repository the agent acts in: normalized remote, work-tree root, branch."""
 
@@ -94,7 +89,7 @@ class Repository:
     branch: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class AgentInfo:
     """The agent that sent the event, and its version when it says."""
 
@@ -102,7 +97,7 @@ class AgentInfo:
     version: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Actor:
     """Who acts: user, groups, host, repository, agent and session (namespaced by agent)."""
 
@@ -116,7 +111,7 @@ class Actor:
     tool_call_id: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Surface:
     """Where the event came from: the agent, its own hook event and tool names, the phase."""
 
@@ -133,7 +128,7 @@ class Surface:
 # ---------------------------------------------------------------------------- operation
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Redirect:
     """A shell redirection of a command (``>``, ``>>``, ``<``, ``2>``...) and its target."""
 
@@ -142,7 +137,7 @@ class Redirect:
     path: str = ""  # absolute, when target is a file path
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class SimpleCommand:
     """One executed program after unwrapping, with its arguments as the shell would pass them."""
 
@@ -164,7 +159,7 @@ class SimpleCommand:
     parent: int = -1
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CommandInfo:
     """A shell command line as parsed: the simple commands it runs, and its heredocs."""
 
@@ -176,7 +171,7 @@ class CommandInfo:
     heredocs: tuple[str, ...] = ()  # heredoc bodies fed to commands
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PathRef:
     """A file path an action touches, absolute, with how (read, write, delete, exec)."""
 
@@ -186,7 +181,7 @@ class PathRef:
     classes: tuple[str, ...] = ()  # repo, home, system, root, temp, credential, agent_config, ...
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class UrlRef:
     """A URL an action reaches, with its parts and what kind of address the host is."""
 
@@ -199,7 +194,7 @@ class UrlRef:
     classes: tuple[str, ...] = ()  # paste, exfil, tunnel, ...
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class McpCall:
     """A call of an MCP tool: the server, the tool and its arguments."""
 
@@ -208,7 +203,7 @@ class McpCall:
     arguments: dict[str, Any] = field(default_factory=dict)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Operation:
     """What the action does: its kind and the command, paths, URLs, MCP call or text."""
 
@@ -223,7 +218,7 @@ class Operation:
     output: str = ""  # post-execution result, where the agent gives one
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Action:
     """One agent event in the common schema: who, where, what, and its risk flags."""
 
@@ -244,7 +239,7 @@ class Action:
 # ---------------------------------------------------------------------------- decision
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class WaiverUse:
     """A waiver that turned a rule match into a pass, until it expires."""
 
@@ -254,7 +249,7 @@ class WaiverUse:
     owner: str  # pack id or assignment id that granted it
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Match:
     """One rule that matched, under one assignment, with its effective verdict and why."""
 
@@ -273,7 +268,7 @@ class Match:
     waiver: WaiverUse | None = None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The verdict for one action: the strictest match, every match, and why."""
 

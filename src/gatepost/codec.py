@@ -1,68 +1,43 @@
 """Lossless conversion between the frozen models and plain JSON, and their JSON Schema.
 
-One generic converter driven by the dataclasses' type hints, so a field added to a model is
-carried through JSON and the schema without further code.
-
-Decoding does not import ``typing`` (about 3 ms of a cold hook, which decodes its cached
-policy): the models' annotations use builtin generics and ``X | None``, read here directly,
-and ``Any``, which a module that imports it only for the type checker leaves undefined at
-run time, stands for :class:`AnyValue` then.
+One generic converter driven by the dataclasses' type hints (``typing.get_type_hints``, read
+once per class), so a field added to a model is carried through JSON and the schema without
+further code.
 """
 
 from __future__ import annotations
 
-import builtins
 import dataclasses
 import json
-import sys
 import types
+import typing
 from collections.abc import Callable
 from enum import Enum, EnumType
 from functools import cache
-from keyword import iskeyword
+from typing import Any, TypeVar
 
 from gatepost.errors import PayloadError
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any, TypeVar
-
-    T = TypeVar("T")
-    _Converter = Callable[[Any], Any]
+T = TypeVar("T")
+_Converter = Callable[[Any], Any]
 
 
-class AnyValue:
-    """``Any`` in a model's annotation when its module does not define it at run time: any
-    JSON value, kept as it is."""
+@cache
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of a dataclass's fields, in order."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
-def is_any(tp: object) -> bool:
-    typing = sys.modules.get("typing")
-    return tp is AnyValue or (typing is not None and tp is typing.Any)
-
-
-def _origin_args(tp: object) -> tuple[object, tuple[Any, ...]]:
-    """What ``typing.get_origin`` and ``get_args`` give, read directly for builtin generics
-    and ``X | Y``; other forms can only come from typing, which is then loaded."""
-    kind = type(tp)
-    if kind is types.GenericAlias or kind is types.UnionType:
-        origin = types.UnionType if kind is types.UnionType else tp.__origin__  # type: ignore[attr-defined]
-        return origin, tp.__args__  # type: ignore[attr-defined]
-    typing = sys.modules.get("typing")
-    if typing is None:
-        return None, ()
-    return typing.get_origin(tp), typing.get_args(tp)
-
-
-def _is_union(origin: object) -> bool:
-    typing = sys.modules.get("typing")
-    return origin is types.UnionType or (typing is not None and origin is typing.Union)
+@cache
+def field_types(cls: type) -> dict[str, Any]:
+    """The fields' types, as ``typing.get_type_hints`` gives them (kept per class)."""
+    return typing.get_type_hints(cls)
 
 
 def to_dict(obj: Any) -> Any:
     """Plain JSON-ready structure of a model (tuples become lists, enums their values)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        return {name: to_dict(getattr(obj, name)) for name in field_names(type(obj))}
     if isinstance(obj, Enum):
         return obj.value
     if isinstance(obj, (tuple, list)):
@@ -74,73 +49,6 @@ def to_dict(obj: Any) -> Any:
 
 def dumps(obj: Any, *, indent: int | None = None) -> str:
     return json.dumps(to_dict(obj), indent=indent, ensure_ascii=False, sort_keys=False)
-
-
-@cache
-def field_types(cls: type) -> dict[str, Any]:
-    """The fields' types, as ``typing.get_type_hints`` gives them.
-
-    The models' annotations are strings (``from __future__ import annotations``), which
-    get_type_hints compiles anew for every class, with checks of its own: ~2 ms of a cold
-    hook for the policy models. Looking a plain name up and evaluating any other string, names
-    found as get_type_hints finds them (the module, then the class, then builtins), gives the
-    same types for the annotations the models use; an annotation that does not come out as a
-    class, a union or a builtin generic of them leaves the class to get_type_hints.
-    """
-    try:
-        hints = _evaluated_hints(cls)
-    except Exception:  # get_type_hints raises it again, or resolves what eval could not
-        hints = None
-    if hints is None:
-        import typing
-
-        module = vars(sys.modules[cls.__module__])
-        return typing.get_type_hints(cls, localns=None if "Any" in module else {"Any": AnyValue})
-    return hints
-
-
-_BUILTINS = vars(builtins)
-
-
-def _evaluated_hints(cls: type) -> dict[str, Any] | None:
-    hints: dict[str, Any] = {}
-    for base in reversed(cls.__mro__):
-        annotations = base.__dict__.get("__annotations__", {})  # noqa: RUF063 (as typing)
-        if not annotations:
-            continue
-        module = sys.modules[base.__module__].__dict__
-        scope = {"Any": AnyValue, **base.__dict__}
-        for name, text in annotations.items():
-            if not isinstance(text, str):
-                return None
-            # get_type_hints's order: the module's names first, then the class's, then
-            # builtins; a plain name is looked up, anything else evaluated (eval of a string,
-            # not compile(), whose first call in a process costs ~1 ms)
-            if text.isidentifier() and not iskeyword(text):
-                value = module.get(text, scope.get(text, _BUILTINS.get(text, _MISSING)))
-                if value is _MISSING:
-                    return None
-            else:
-                value = eval(text, scope, module)
-            hint = type(None) if value is None else value
-            if not _is_plain(hint):
-                return None
-            hints[name] = hint
-    return hints
-
-
-_MISSING = object()
-
-
-def _is_plain(hint: Any) -> bool:
-    """A class, or a union or builtin generic of plain hints: what get_type_hints returns
-    unchanged."""
-    kind = type(hint)
-    if kind is types.GenericAlias:
-        return all(a is ... or _is_plain(a) for a in hint.__args__)
-    if kind is types.UnionType:
-        return all(_is_plain(a) for a in hint.__args__)
-    return is_any(hint) or (isinstance(hint, type) and hint.__module__ != "typing")
 
 
 def from_dict(cls: type[T], data: Any, *, where: str = "$") -> T:
@@ -199,10 +107,10 @@ def _identity(data: Any) -> Any:
 
 
 def _build(tp: Any) -> _Converter:
-    origin, args = _origin_args(tp)
-    if is_any(tp):
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is Any:
         return _identity
-    if _is_union(origin):
+    if origin in (typing.Union, types.UnionType):
         inner = _converter(next(a for a in args if a is not _NoneType))
         if _NoneType not in args:
             return inner
@@ -299,7 +207,7 @@ def _tuple_converter(items: tuple[Any, ...]) -> _Converter:
             return ()  # pragma: no cover
 
         return convert_bare
-    if is_any(items[0]):
+    if items[0] is Any:
 
         def convert_any(data: Any) -> Any:
             if not isinstance(data, (list, tuple)):
@@ -332,7 +240,7 @@ def _tuple_converter(items: tuple[Any, ...]) -> _Converter:
 
 def _dict_converter(args: tuple[Any, ...]) -> _Converter:
     try:
-        value_type = args[1] if args else AnyValue
+        value_type = args[1] if args else Any
     except IndexError:  # dict[K]: fails as indexing its arguments does, after the object check
 
         def convert_short(data: Any) -> Any:
@@ -341,7 +249,7 @@ def _dict_converter(args: tuple[Any, ...]) -> _Converter:
             return args[1]
 
         return convert_short
-    if is_any(value_type):
+    if value_type is Any:
 
         def convert_any(data: Any) -> Any:
             if not isinstance(data, dict):
@@ -410,10 +318,10 @@ def json_schema(cls: type, *, title: str = "") -> dict[str, Any]:
 
 
 def _schema(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
-    origin, args = _origin_args(tp)
-    if is_any(tp):
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is Any:
         return {}
-    if _is_union(origin):
+    if origin in (typing.Union, types.UnionType):
         return {"anyOf": [_schema(a, defs) for a in args]}
     if tp is type(None):
         return {"type": "null"}

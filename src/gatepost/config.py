@@ -16,16 +16,12 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from gatepost.errors import ConfigError
 from gatepost.evidence.raw_settings import RawEvidenceSettings
-from gatepost.record import record
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 SHIPPED_PACKS = Path(__file__).parent / "packs"
 _KEYS = {
@@ -40,7 +36,7 @@ _KEYS = {
 }
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Config:
     """The configuration in force: GATEPOST_HOME, identity, groups, fail mode, store..."""
 
@@ -104,8 +100,7 @@ def _read_settings(cfg_file: Path, cache_file: Path) -> Any:
     ``state/config-cache.json``, so a process whose config.yaml has not changed does not
     import PyYAML (about 20 ms of a hook's cold start)."""
     import json
-
-    from gatepost.digest import sha256
+    from hashlib import sha256
 
     try:
         with open(cfg_file, "rb") as f:  # not Path.read_bytes: ~20 µs less in a cold process

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from importlib import import_module
 from types import FrameType, ModuleType
 
@@ -20,7 +20,6 @@ from gatepost.config import Config
 from gatepost.errors import GatepostError
 from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
-from gatepost.record import record
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class DeadlineExceeded(GatepostError):
     """The hook ran past its internal deadline."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class HookResult:
     """What one hook call produced: the native reply, the action, the decision."""
 

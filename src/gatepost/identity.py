@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import replace
+from hashlib import sha256
 from pathlib import Path
 
 from gatepost.action import Action, Actor, Host, Repository, User
 from gatepost.config import Config
-from gatepost.digest import sha256
 
 _SCP_LIKE = r"^(?:[^@/]+@)?([^:/]+):(.+)$"  # compiled on first use (re.compile caches it)
 

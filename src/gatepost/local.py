@@ -266,9 +266,6 @@ def keep_after_reply(config: Config, keep: Keep) -> None:
         for fd in (0, 1, 2):
             os.dup2(null, fd)
         _keep_logged(config, keep)
-        from gatepost import _classcode
-
-        _classcode.save()  # the evidence models' methods, compiled here (os._exit skips atexit)
     finally:
         os._exit(0)
 

@@ -4,8 +4,9 @@ native reply. Pure apart from the identity binding, which reads the repository's
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from types import ModuleType
+from typing import Any
 
 from gatepost.action import Action, Decision
 from gatepost.adapters.base import Reply
@@ -17,14 +18,9 @@ from gatepost.ids import new_id
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.policy.engine import evaluate
 from gatepost.protected import protected_for
-from gatepost.record import record
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """One payload through the path: the action, the decision, the native reply."""
 

@@ -278,7 +278,7 @@ def test_an_unreadable_document_is_altered(backend: Backend, store: EventStore) 
         2,
         IDS[2],
         f"event {IDS[2]} (seq 2) was altered: its stored document cannot be read "
-        "(Event: unknown field unexpected)",
+        "(Event: unknown field(s) unexpected)",
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from gatepost.action import (
     Action,
@@ -24,10 +25,6 @@ from gatepost.action import (
 )
 from gatepost.adapters.base import Reply, reason_text
 from gatepost.errors import AdapterError
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 OUTPUT_CAP = 64 * 1024  # bytes of UTF-8 kept of a tool's output
 URL_SCAN_CAP = 256 * 1024  # characters of free text scanned for URLs

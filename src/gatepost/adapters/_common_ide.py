@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from gatepost.action import (
     Action,
@@ -29,10 +30,6 @@ from gatepost.action import (
 )
 from gatepost.adapters.base import Reply
 from gatepost.errors import AdapterError
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 OUTPUT_CAP = 64 * 1024  # bytes of UTF-8 kept of a post-execution output
 

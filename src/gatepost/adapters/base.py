@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
 from gatepost.action import Action, Decision
-from gatepost.record import record
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any, Protocol
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Reply:
     """The native answer to the agent: what goes to stdout and stderr, and the exit code."""
 

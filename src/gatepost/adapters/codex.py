@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import replace
+from typing import Any
 
 from gatepost.action import Action, Decision, Kind, McpCall, Operation, Verdict
 from gatepost.adapters._common import (
@@ -49,10 +50,6 @@ from gatepost.adapters._common import (
 )
 from gatepost.adapters.base import Reply, reason_text
 from gatepost.errors import AdapterError
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 NAME = "codex"
 

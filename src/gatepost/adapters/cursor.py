@@ -33,14 +33,12 @@ guard answers exactly that when it has no finding.
 
 from __future__ import annotations
 
+from typing import Any
+
 from gatepost.action import Action, Decision, Kind, Operation, Verdict
 from gatepost.adapters import _common_ide as c
 from gatepost.adapters.base import Reply, reason_text
 from gatepost.errors import AdapterError
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 NAME = "cursor"
 

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from gatepost.action import Action, Decision, Kind, McpCall, Operation, UrlRef, Verdict
 from gatepost.adapters._common import (
@@ -50,10 +51,6 @@ from gatepost.adapters._common import (
 )
 from gatepost.adapters.base import Reply, reason_text
 from gatepost.errors import AdapterError
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 NAME = "gemini-cli"
 

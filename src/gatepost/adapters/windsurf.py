@@ -28,14 +28,12 @@ when the hook entry sets ``show_output: true`` (not confirmed), so it counts as 
 
 from __future__ import annotations
 
+from typing import Any
+
 from gatepost.action import Action, Decision, Kind, Operation, Verdict
 from gatepost.adapters import _common_ide as c
 from gatepost.adapters.base import Reply, reason_text
 from gatepost.errors import AdapterError
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 NAME = "windsurf"
 

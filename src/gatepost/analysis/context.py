@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gatepost.record import record
+from dataclasses import dataclass
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Environment:
     """The folders path classification needs: home, GATEPOST_HOME, repository, temp, and the
     resources gatepost protects."""

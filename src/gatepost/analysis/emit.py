@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from gatepost.action import PathRef, Redirect, SimpleCommand, UrlRef
 from gatepost.analysis.context import Environment
@@ -25,7 +26,6 @@ from gatepost.analysis.programs import (
 )
 from gatepost.analysis.words import Word, literal
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:  # the wrappers module is loaded when a wrapper appears
     from gatepost.analysis.wrappers import Unwrap
 

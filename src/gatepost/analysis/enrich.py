@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TypeVar
 
 from gatepost.action import Action, Kind, Operation, PathRef, UrlRef
 from gatepost.analysis.context import Environment
 from gatepost.analysis.flags import derive_flags
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import TypeVar
-
-    T = TypeVar("T")
+T = TypeVar("T")
 
 
 def enrich(action: Action, env: Environment) -> Action:

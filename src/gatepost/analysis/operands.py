@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
 from gatepost.action import PathRef, UrlRef
 from gatepost.analysis.context import Environment
@@ -22,7 +23,6 @@ from gatepost.analysis.programs import (
 )
 from gatepost.analysis.words import Word, is_assignment
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:  # args is loaded by the programs that need options read
     from gatepost.analysis.args import Args, Refs
 

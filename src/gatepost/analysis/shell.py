@@ -15,16 +15,13 @@ from __future__ import annotations
 import os
 import sys
 from _thread import allocate_lock
+from typing import Any
 
 from gatepost.action import CommandInfo
 from gatepost.analysis.context import Environment
 from gatepost.analysis.emit import MAX_WORDS, Ctx, State, emit
 from gatepost.analysis.programs import RESERVED
 from gatepost.analysis.words import is_assignment, literal
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_INPUT = 64 * 1024  # characters analysed; beyond, truncated=True
 
@@ -40,28 +37,10 @@ _parser_lock = allocate_lock()  # one parser, created lazily; a parser is not th
 def _get_parser() -> Any:
     global _parser
     if _parser is None:
-        tree_sitter = _tree_sitter()
-        _parser = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
-    return _parser
-
-
-def _tree_sitter() -> Any:
-    """tree-sitter's Parser and Language, from its compiled ``_binding`` alone when possible.
-
-    The package's ``__init__`` imports typing (~3 ms of a cold hook) for a Protocol class we
-    never use. The binding is registered under its own name, so a later ``import tree_sitter``
-    uses this one rather than loading a second copy.
-    """
-    loaded = sys.modules.get("tree_sitter._binding") or sys.modules.get("tree_sitter")
-    if loaded is None:
-        loaded = _load_binding("tree_sitter")
-        if loaded is not None:
-            sys.modules["tree_sitter._binding"] = loaded
-    if loaded is None or not hasattr(loaded, "Parser"):  # an unexpected layout: the package
         import tree_sitter
 
-        loaded = tree_sitter
-    return loaded
+        _parser = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
+    return _parser
 
 
 def _bash_language() -> Any:
@@ -79,14 +58,14 @@ def _bash_language() -> Any:
     return language()
 
 
-def _load_binding(package: str = "tree_sitter_bash") -> Any:
-    """``<package>._binding`` loaded from its file, without running the package's
+def _load_binding() -> Any:
+    """``tree_sitter_bash._binding`` loaded from its file, without running the package's
     ``__init__`` (finding a top-level name only locates it); None if not found."""
     import importlib.machinery
 
-    name = f"{package}._binding"
+    name = "tree_sitter_bash._binding"
     try:
-        spec = importlib.machinery.PathFinder.find_spec(package)
+        spec = importlib.machinery.PathFinder.find_spec("tree_sitter_bash")
         for folder in (spec and spec.submodule_search_locations) or ():
             for suffix in importlib.machinery.EXTENSION_SUFFIXES:
                 path = os.path.join(folder, "_binding" + suffix)

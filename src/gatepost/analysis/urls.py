@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from gatepost.action import UrlRef
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:  # imported when a host looks like an address (it costs a cold start ~1 ms)
     import ipaddress
 

@@ -8,6 +8,8 @@ words, assignments and redirects to :func:`gatepost.analysis.emit.emit`. Loaded 
 
 from __future__ import annotations
 
+from typing import Any
+
 from gatepost.analysis.emit import (
     MAX_WORDS,
     Ctx,
@@ -29,10 +31,6 @@ from gatepost.analysis.words import (
     literal,
     text_of,
 )
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 MAX_LEVEL = 160  # syntax tree depth walked
 

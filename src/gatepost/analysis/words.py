@@ -7,10 +7,7 @@ character, and the text as written.
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
-
+from typing import Any
 
 Word = tuple[str, bool, bool, str]
 

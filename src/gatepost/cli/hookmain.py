@@ -73,9 +73,6 @@ def main(argv: list[str]) -> int:
     import gc
 
     gc.disable()
-    from gatepost import _startup
-
-    _startup.prepare()  # before the models are created
     from gatepost.local import decide as decide_here
     from gatepost.local import keep_after_reply, log_problem
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 import sys
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs the hook milliseconds
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
@@ -139,8 +139,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from gatepost.cli.hookmain import main as hook_main
 
         return hook_main(arguments[1:])
-    from gatepost import _startup
-
     if arguments[:1] == ["daemon"]:  # started by a waiting hook: no other sub-command's imports
         import argparse
 
@@ -148,7 +146,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             prog="gatepost daemon", description=DAEMON_DESCRIPTION, allow_abbrev=False
         )
         return _daemon(_daemon_arguments(daemon).parse_args(arguments[1:]))
-    _startup.prepare()
     args = _parser().parse_args(arguments)
     if args.command is None:
         _parser().print_help()
@@ -206,9 +203,6 @@ def _daemon(args: argparse.Namespace) -> int:
 
     for loose in tighten(Path(home)):
         print(f"gatepost daemon: made {loose} owner-only", file=sys.stderr)
-    from gatepost import _startup
-
-    _startup.prepare()
     from gatepost.daemon import serve
     from gatepost.local import current_config
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -33,7 +34,6 @@ from gatepost.evidence.event import (
     chain_hash,
     checkpoint_message,
 )
-from gatepost.record import record
 from gatepost.store.base import CorruptEventError, EventStore
 
 __all__ = [
@@ -53,7 +53,7 @@ __all__ = [
 ProblemKind = Literal["altered", "deleted", "reordered", "truncated", "bad_checkpoint"]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Problem:
     """The first thing found wrong. ``seq`` and ``event_id`` name the stored event where it was
     found (for ``truncated`` and ``bad_checkpoint``: the checkpoint's seq, and the event id when
@@ -65,7 +65,7 @@ class Problem:
     message: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class VerifyResult:
     """The outcome of checking the evidence chain: ok, events checked, the problem."""
 

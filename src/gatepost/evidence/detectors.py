@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from gatepost.evidence.shape import is_placeholder
-from gatepost.record import record
 
 Hit = tuple[int, int, str, int, int]
 KeywordHit = tuple[int, str]  # position of a credential keyword, its lowercase stem
@@ -45,7 +45,7 @@ def mixed(value: str) -> bool:
     return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class TokenPattern:
     """A secret recognised by its own shape, anywhere in the text."""
 

@@ -17,14 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
-from dataclasses import fields, replace
-from functools import cache
+from dataclasses import dataclass, replace
 from typing import Any
 
-from gatepost.action import Action, Actor, Decision, Match, Operation, Repository, User
-from gatepost.evidence.canonical import dataclass_writer, decoder, split_writer
-from gatepost.record import record
+from gatepost import codec
+from gatepost.action import Action, Decision, Operation
+from gatepost.evidence.canonical import canonical_json as _canonical
 
 GENESIS_HASH = "0" * 64  # prev_hash of the first event of a chain
 
@@ -43,13 +41,12 @@ CONTENT_FIELDS = (
 )
 AUDIT_AGENT = "gatepost"  # surface agent of gatepost's own events (raw evidence reads, retention)
 _NOT_CANONICAL = ("seq", "prev_hash", "hash", "content_digest")
-_string: Callable[[str], str] = json.encoder.encode_basestring_ascii
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _TEXT_CAP = 8192  # characters of command text kept in the searchable text
 _EXCERPT_CAP = 1000  # characters of content kept in the searchable text
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RedactionRecord:
     """One secret removed before persistence: where, found by what, how long. Never the value."""
 
@@ -58,7 +55,7 @@ class RedactionRecord:
     length: int  # characters removed
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Event:
     """One decision on one action, as kept in evidence."""
 
@@ -76,7 +73,7 @@ class Event:
     content_digest: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     """A signed statement that the chain had ``hash`` at ``seq`` (see gatepost.evidence.chain)."""
 
@@ -105,7 +102,7 @@ def canonical_json(event: Event) -> str:
     The JSON of ``codec.to_dict(event)`` without seq, prev_hash, hash and content_digest.
     Raises ValueError for NaN or infinity and TypeError for a value JSON cannot carry.
     """
-    return _event_writer()(event)
+    return _canonical(_canonical_data(event))
 
 
 def canonical_bytes(event: Event) -> bytes:
@@ -120,17 +117,47 @@ def canonical_dict(event: Event) -> dict[str, Any]:
 
 
 def event_from_dict(data: dict[str, Any]) -> Event:
-    """The Event of canonical_dict data plus seq, prev_hash and hash (as ``codec.from_dict``).
+    """The Event of canonical_dict data plus seq, prev_hash and hash (``codec.from_dict``).
 
-    Raises PayloadError naming the class whose data does not fit.
+    Raises PayloadError naming the field whose data does not fit.
     """
-    event: Event = decoder(Event)(data)
-    return event
+    return codec.from_dict(Event, data, where="Event")
 
 
-@cache
-def _event_writer() -> Callable[[Any], str]:
-    return dataclass_writer(Event, exclude=_NOT_CANONICAL)
+def _canonical_data(event: Event) -> dict[str, Any]:
+    if type(event) is not Event:
+        raise TypeError(f"expected Event, got {type(event).__name__}")
+    data: dict[str, Any] = codec.to_dict(event)
+    for name in _NOT_CANONICAL:
+        del data[name]
+    return data
+
+
+def _metadata(data: dict[str, Any]) -> dict[str, Any]:
+    """Canonical data without the CONTENT_FIELDS."""
+
+    def without(part: dict[str, Any], *names: str) -> dict[str, Any]:
+        return {k: v for k, v in part.items() if k not in names}
+
+    action, decision = data["action"], data["decision"]
+    actor = action["actor"]
+    winner = decision["winner"]
+    return data | {
+        "action": without(action, "raw")
+        | {
+            "actor": actor
+            | {
+                "user": without(actor["user"], "os_account"),
+                "repository": without(actor["repository"], "root"),
+            },
+            "operation": {"kind": action["operation"]["kind"]},
+        },
+        "decision": without(decision, "explanation", "error")
+        | {
+            "winner": None if winner is None else without(winner, "explanation"),
+            "matches": [without(m, "explanation") for m in decision["matches"]],
+        },
+    }
 
 
 def chain_hash(prev_hash: str, event: Event) -> str:
@@ -156,12 +183,13 @@ def chain_document(event: Event) -> bytes:
 
 def chain_parts(event: Event) -> tuple[str, bytes]:
     """(canonical_json(event), chain_document(event)), at little more than the cost of one."""
-    canonical, metadata = _split_writer()(event)
+    data = _canonical_data(event)
+    canonical = _canonical(data)
     if event.content_digest and not has_content(event):
         digest = event.content_digest
     else:
         digest = hashlib.sha256(canonical.encode("ascii")).hexdigest()
-    return canonical, f'{{"content":{_string(digest)},"event":{metadata}}}'.encode("ascii")
+    return canonical, _canonical({"content": digest, "event": _metadata(data)}).encode("ascii")
 
 
 def content_sha256(event: Event) -> str:
@@ -213,39 +241,6 @@ def strip_content(event: Event) -> Event:
     )
 
 
-@cache
-def _split_writer() -> Callable[[Any], tuple[str, str]]:
-    """(canonical_json, the same without the CONTENT_FIELDS), written in one pass."""
-
-    def optional(write: Callable[[Any], tuple[str, str]]) -> Callable[[Any], tuple[str, str]]:
-        return lambda v: ("null", "null") if v is None else write(v)
-
-    def each(write: Callable[[Any], tuple[str, str]]) -> Callable[[Any], tuple[str, str]]:
-        def write_all(values: Any) -> tuple[str, str]:
-            pairs = [write(v) for v in values]
-            whole, part = ",".join(p[0] for p in pairs), ",".join(p[1] for p in pairs)
-            return f"[{whole}]", f"[{part}]"
-
-        return write_all
-
-    user = split_writer(User, leave_out={"os_account"})
-    repository = split_writer(Repository, leave_out={"root"})
-    actor = split_writer(Actor, split={"user": user, "repository": repository})
-    operation = split_writer(
-        Operation, leave_out={f.name for f in fields(Operation) if f.name != "kind"}
-    )
-    action = split_writer(Action, leave_out={"raw"}, split={"actor": actor, "operation": operation})
-    match = split_writer(Match, leave_out={"explanation"})
-    decision = split_writer(
-        Decision,
-        leave_out={"explanation", "error"},
-        split={"winner": optional(match), "matches": each(match)},
-    )
-    return split_writer(
-        Event, exclude=_NOT_CANONICAL, split={"action": action, "decision": decision}
-    )
-
-
 def checkpoint_message(seq: int, hash: str, time: str) -> bytes:
     """The bytes a checkpoint signature covers."""
     return f"gatepost-checkpoint:v1:{seq}:{hash}:{time}".encode()
@@ -254,7 +249,7 @@ def checkpoint_message(seq: int, hash: str, time: str) -> bytes:
 # ---------------------------------------------------------------------------- indexed columns
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class IndexFields:
     """The columns an event is searched and grouped by, derived from its action and decision."""
 

@@ -20,7 +20,7 @@ import base64
 import hashlib
 import os
 import stat
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,7 +32,6 @@ from gatepost.errors import ConfigError, StoreError
 from gatepost.evidence.event import AUDIT_AGENT, Event
 from gatepost.evidence.raw_settings import RawEvidenceSettings
 from gatepost.evidence.record import make_event
-from gatepost.record import record
 from gatepost.store.base import EventStore, RawRow, time_micros
 
 __all__ = [
@@ -59,7 +58,7 @@ class RawAccessError(StoreError):
     """A read of raw evidence that is not allowed: wrong role, or no reason or reader given."""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RawKey:
     """The key that seals raw payloads, and its id (which reveals nothing of it)."""
 

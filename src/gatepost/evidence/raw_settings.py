@@ -4,15 +4,15 @@ configuration does not import the cryptography library on the hook's path."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from gatepost.errors import ConfigError
-from gatepost.record import record
 
 __all__ = ["RawEvidenceSettings"]
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RawEvidenceSettings:
     """The ``raw_evidence`` setting of config.yaml::
 

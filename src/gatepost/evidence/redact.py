@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from gatepost.evidence.assignments import (
@@ -37,7 +38,6 @@ from gatepost.evidence.detectors import (
 from gatepost.evidence.entropy import find_context_secrets
 from gatepost.evidence.names import secret_label
 from gatepost.evidence.shape import is_placeholder
-from gatepost.record import record
 
 __all__ = ["DETECTORS", "MARKER", "Redaction", "redact_text", "redact_value"]
 
@@ -89,7 +89,7 @@ _FINDERS: tuple[Callable[[str, list[KeywordHit]], Iterable[Hit]], ...] = (
 )
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Redaction:
     """One secret removed: in which field, found by which detector, where, and how long."""
 

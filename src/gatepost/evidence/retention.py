@@ -33,6 +33,7 @@ Each run that removes something appends an event recording what it did (surface 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,7 +42,6 @@ from gatepost.action import Action, Actor, Decision, Kind, Operation, Surface, U
 from gatepost.errors import ConfigError, StoreError
 from gatepost.evidence.event import AUDIT_AGENT, Checkpoint, Event
 from gatepost.evidence.record import make_event
-from gatepost.record import record
 from gatepost.store.base import EventStore, Holds, Removal, time_micros
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ APPLIED_EVENT = "retention-applied"
 _CLASSES = ("raw_days", "content_days", "metadata_days")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Hold:
     """A legal hold on one session or one user's events."""
 
@@ -71,7 +71,7 @@ class Hold:
     reason: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RetentionPolicy:
     """How long raw payloads, content and metadata are kept, and the legal holds."""
 
@@ -88,7 +88,7 @@ class RetentionPolicy:
         )
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RetentionReport:
     """What a run removed (a dry run: would remove) and kept under hold, per class."""
 

@@ -19,6 +19,7 @@ role may not see left out, so one formatter serves every role.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -26,7 +27,6 @@ from gatepost import codec
 from gatepost.action import Match
 from gatepost.errors import GatepostError
 from gatepost.evidence.event import Event
-from gatepost.record import record
 
 __all__ = ["AccessError", "Role", "Viewer", "project", "visible"]
 
@@ -42,7 +42,7 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Viewer:
     """Who is looking: a role, optionally limited to groups, and why (for raw payloads)."""
 

@@ -4,17 +4,16 @@ gatepost registers, and the two pure functions that edit the file."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gatepost.errors import ConfigError
-from gatepost.record import record
 
 SCOPES = ("user", "project", "managed")
 TIMEOUT_S = 10  # every hook's timeout: far above gatepost's internal deadline (0.8 s)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Place:
     """Where the files are: the user's home, the project root, the platform and environment."""
 
@@ -30,7 +29,7 @@ class Place:
         return Path(value).expanduser() if value else default
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Source:
     """A hook file an agent reads (``folder``: every ``*.json`` in that folder; ``own``: False
     for another agent's file it also reads, such as VS Code reading Claude Code's settings)."""
@@ -41,7 +40,7 @@ class Source:
     own: bool = True
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Spec:
     """One agent's installer."""
 

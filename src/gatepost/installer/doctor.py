@@ -14,7 +14,7 @@ import re
 import time
 import tomllib
 from collections.abc import Mapping
-from dataclasses import field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,6 @@ from gatepost.installer._json import command_for, handlers, is_gatepost_handler,
 from gatepost.installer.probe import DANGEROUS, HARMLESS, PROBES, TIMEOUT_S, Answer, outcome
 from gatepost.installer.probe import payload as probe_payload
 from gatepost.installer.probe import run as run_probe
-from gatepost.record import record
 
 OK, NOT_INSTALLED, BROKEN = "OK", "NOT INSTALLED", "BROKEN"
 # What the doctor cannot see from outside the agent, said where it matters.
@@ -36,7 +35,7 @@ CAVEATS = {
 _NAMED = re.compile(r"gatepost[\"']?\s+hook\s+([A-Za-z0-9_.-]+)")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Hook:
     """One gatepost command registered for one event in one file."""
 
@@ -48,7 +47,7 @@ class Hook:
     own: bool = True  # in one of the agent's own files
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class FileState:
     """One agent configuration file: which gatepost hooks it holds, or what is wrong."""
 
@@ -60,7 +59,7 @@ class FileState:
     disabled: str = ""  # hooks switched off by this file
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Probe:
     """One configured hook command run with a harmless and a dangerous payload."""
 
@@ -77,7 +76,7 @@ class Probe:
         return judge(self.harmless, self.dangerous)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class AgentReport:
     """Doctor's finding for one agent: status, files, probes, problems, warnings."""
 
@@ -91,7 +90,7 @@ class AgentReport:
     notes: tuple[str, ...] = ()
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PolicyState:
     """Whether the policy in force loads, and what is wrong when it does not."""
 
@@ -99,7 +98,7 @@ class PolicyState:
     message: str
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Report:
     """Doctor's whole finding: the policy and every agent."""
 

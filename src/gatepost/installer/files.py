@@ -15,20 +15,20 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 from gatepost.errors import ConfigError
 from gatepost.installer._json import gatepost_commands, is_gatepost_command, load_object
 from gatepost.installer._spec import Place, Spec
-from gatepost.record import record
 
 BACKUP_SUFFIX = ".gatepost-backup"
 NEW_FILE_MODE = 0o644  # Copilot policy files must not be group- or world-writable
 T = TypeVar("T")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Change:
     """What install or uninstall will do to one file."""
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import subprocess
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from gatepost.installer.command import FAILURE
-from gatepost.record import record
 
 HARMLESS = "git status"
 DANGEROUS = "rm -rf /"
@@ -137,7 +137,7 @@ def payload(variant: str, command: str, cwd: str, now_iso: str, now_ms: int) -> 
     raise ValueError(f"unknown probe variant {variant!r}")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Answer:
     """What one hook run answered: pass | ask | block | error, and why."""
 

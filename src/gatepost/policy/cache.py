@@ -31,12 +31,12 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import MISSING
+from hashlib import sha256
 from pathlib import Path
 
 from gatepost import __version__, codec
 from gatepost.cachefile import write_cache
 from gatepost.config import Config
-from gatepost.digest import sha256
 from gatepost.errors import PayloadError
 from gatepost.policy.model import PolicySet
 

@@ -3,21 +3,19 @@
 from __future__ import annotations
 
 import fnmatch
+from dataclasses import dataclass
+from datetime import datetime
+from hashlib import sha256
 from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from gatepost import codec
 from gatepost.action import Kind, Verdict
-from gatepost.digest import sha256
 from gatepost.policy.conditions import KINDS, Matcher, compile_condition
 from gatepost.policy.model import Assignment, Pack, PolicySet, Rule, Waiver
 from gatepost.policy.predicates import PREDICATE_KINDS, PREDICATE_PROGRAMS
-from gatepost.record import record
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
-    from datetime import datetime
-    from typing import Any
-
     from gatepost.policy.facts import Facts
 
 
@@ -64,7 +62,7 @@ def _matcher(
     return LazyMatcher(cond, lists, conds) if lazy else compile_condition(cond, lists, conds)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompiledWaiver:
     """A waiver ready to apply: its rule globs, its expiry as a time, its narrowing matcher."""
 
@@ -77,7 +75,7 @@ class CompiledWaiver:
         return any(fnmatch.fnmatchcase(rule_id, g) for g in self.rule_globs)
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompiledRule:
     """A rule with its pack, its matcher and its exceptions' matchers (each built on its first
     use when the policy was compiled lazily)."""
@@ -89,7 +87,7 @@ class CompiledRule:
     order: int  # position in the policy, for a stable winner among equals
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CompiledPolicy:
     """Immutable. ``evaluate`` reads it; nothing writes it after ``compile_policy`` but a
     :class:`LazyMatcher` keeping the matcher it built."""

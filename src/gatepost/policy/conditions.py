@@ -12,16 +12,13 @@ import fnmatch
 import json
 import re
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from gatepost.action import Kind, PathRef, UrlRef
 from gatepost.policy.facts import CommandFacts, Facts
 from gatepost.policy.predicates import PREDICATES
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
-
-    Problem = tuple[Any, str] | None  # a condition that is wrong, and what is wrong with it
+Problem = tuple[Any, str] | None  # a condition that is wrong, and what is wrong with it
 
 Matcher = Callable[[Facts], str | None]
 

@@ -9,13 +9,13 @@ adds matches, so it can never make a verdict less strict.
 from __future__ import annotations
 
 import fnmatch
+from typing import TYPE_CHECKING
 
 from gatepost.action import Action, Actor, Decision, Match, Mode, Verdict, WaiverUse
 from gatepost.policy.compile import CompiledPolicy, CompiledRule, CompiledWaiver
 from gatepost.policy.facts import Facts
 from gatepost.policy.model import Assignment, Scope
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     from datetime import datetime
 

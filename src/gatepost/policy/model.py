@@ -6,20 +6,16 @@ compiler turns them into matchers.
 
 from __future__ import annotations
 
-from dataclasses import field
+from dataclasses import dataclass, field
+from typing import Any
 
 from gatepost.action import Mode, Verdict
-from gatepost.record import record
-
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
-if TYPE_CHECKING:
-    from typing import Any
 
 SEVERITIES = ("info", "low", "medium", "high", "critical")
 SCOPE_TYPES = ("org", "group", "user", "host", "repo", "agent")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RuleTests:
     """A rule's own test cases: what must match and what must not."""
 
@@ -27,7 +23,7 @@ class RuleTests:
     no_match: tuple[Any, ...] = ()  # cases that must not match
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Exception_:
     """A permanent carve-out of a rule, part of the rule as written."""
 
@@ -36,7 +32,7 @@ class Exception_:
     line: int = 0
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One rule of a pack: what it matches (``when``), its verdict, severity and message."""
 
@@ -51,7 +47,7 @@ class Rule:
     line: int = 0
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Waiver:
     """A time-limited exemption granted by the owner of the rules it covers."""
 
@@ -64,7 +60,7 @@ class Waiver:
     line: int = 0
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Pack:
     """A policy pack: its rules, named lists and named conditions, and its waivers."""
 
@@ -80,7 +76,7 @@ class Pack:
     file: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Scope:
     """Whom an assignment covers: the org, a group, user, host, repository or agent."""
 
@@ -91,7 +87,7 @@ class Scope:
         return self.type if self.type == "org" else f"{self.type}:{self.value}"
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """A pack assigned to a scope, in audit, warn or enforce mode."""
 
@@ -104,7 +100,7 @@ class Assignment:
     file: str = ""
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PolicySet:
     """Every pack and assignment in force, as loaded and checked."""
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from gatepost.action import Mode
 from gatepost.errors import PayloadError
 from gatepost.policy.cases import case_action, case_label
 from gatepost.policy.compile import compile_policy
 from gatepost.policy.engine import evaluate
 from gatepost.policy.model import Assignment, Pack, PolicySet, Rule, Scope
-from gatepost.record import record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class CaseFailure:
     """A rule test case that did not come out as written."""
 
@@ -22,7 +23,7 @@ class CaseFailure:
     problem: str  # "should match but did not", "matched but should not", or the case's error
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class PackTestResult:
     """The outcome of running packs' own test cases."""
 

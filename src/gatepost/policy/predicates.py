@@ -7,8 +7,8 @@ holds and None otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     from gatepost.policy.facts import Facts
 

@@ -12,6 +12,7 @@ files stay byte for byte the same, later processes take it from there without Py
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from gatepost.config import SHIPPED_PACKS, Config, yaml_paths
@@ -19,10 +20,9 @@ from gatepost.errors import PolicyError
 from gatepost.policy import cache
 from gatepost.policy.compile import CompiledPolicy, compile_policy
 from gatepost.policy.model import PolicySet
-from gatepost.record import record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class LoadedPolicy:
     """The compiled policy in force, where it came from, and why the configured files were
     refused, if they were."""
@@ -32,7 +32,7 @@ class LoadedPolicy:
     source: str = "configured"  # configured | last-good | shipped
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class _Configured:
     """The configured policy, and whether it came from the cache (then nothing to keep)."""
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from types import TracebackType
@@ -15,7 +16,6 @@ from typing import Literal, NamedTuple
 
 from gatepost.errors import StoreError
 from gatepost.evidence.event import Checkpoint, Event
-from gatepost.record import record
 
 COUNT_DIMENSIONS = (
     "verdict",
@@ -43,7 +43,7 @@ class CorruptEventError(StoreError):
         self.event_id = event_id
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class EventQuery:
     """Which events to return: every given filter must hold (None = no filter).
 
@@ -87,7 +87,7 @@ class EventQuery:
             raise StoreError(f"query order must be 'asc' or 'desc', got {self.order!r}")
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class RawRow:
     """One event's raw evidence as the store keeps it: sealed by gatepost.evidence.raw."""
 
@@ -98,7 +98,7 @@ class RawRow:
     key_id: str  # which key sealed it
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Holds:
     """Legal holds: the events of these sessions and users are never removed nor stripped."""
 

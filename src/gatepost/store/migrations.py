@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from typing import Protocol
 
 from gatepost.errors import StoreError
-from gatepost.record import record
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Migration:
     """One numbered schema change of the event store."""
 

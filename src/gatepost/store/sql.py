@@ -12,6 +12,7 @@ import re
 from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol
 
@@ -27,7 +28,6 @@ from gatepost.evidence.event import (
     index_row,
     link_hash,
 )
-from gatepost.record import record
 from gatepost.store import sql_retention
 from gatepost.store.base import (
     COUNT_DIMENSIONS,
@@ -96,7 +96,7 @@ def _all_storable(text: str) -> bool:
     return _UNSTORABLE.search(text) is None
 
 
-@record
+@dataclass(frozen=True, slots=True)
 class Dialect:
     """What differs between SQLite and PostgreSQL in the store's SQL."""
 
