@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 import sys
-from typing import TYPE_CHECKING
 
+# the hook client's path (main -> hookmain) stays a small stdlib client: typing stays off it
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
