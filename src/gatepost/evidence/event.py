@@ -23,6 +23,7 @@ from typing import Any
 from gatepost import codec
 from gatepost.action import Action, Decision, Operation
 from gatepost.evidence.canonical import canonical_json as _canonical
+from gatepost.evidence.canonical import fields_of
 
 GENESIS_HASH = "0" * 64  # prev_hash of the first event of a chain
 
@@ -40,7 +41,7 @@ CONTENT_FIELDS = (
     "decision.matches[].explanation",
 )
 AUDIT_AGENT = "gatepost"  # surface agent of gatepost's own events (raw evidence reads, retention)
-_NOT_CANONICAL = ("seq", "prev_hash", "hash", "content_digest")
+_NOT_CANONICAL = frozenset({"seq", "prev_hash", "hash", "content_digest"})
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _TEXT_CAP = 8192  # characters of command text kept in the searchable text
 _EXCERPT_CAP = 1000  # characters of content kept in the searchable text
@@ -127,37 +128,37 @@ def event_from_dict(data: dict[str, Any]) -> Event:
 def _canonical_data(event: Event) -> dict[str, Any]:
     if type(event) is not Event:
         raise TypeError(f"expected Event, got {type(event).__name__}")
-    data: dict[str, Any] = codec.to_dict(event)
-    for name in _NOT_CANONICAL:
-        del data[name]
-    return data
+    return fields_of(event, _NOT_CANONICAL)
 
 
 def _metadata(data: dict[str, Any]) -> dict[str, Any]:
-    """Canonical data without the CONTENT_FIELDS."""
-
-    def without(part: dict[str, Any], *names: str) -> dict[str, Any]:
-        return {k: v for k, v in part.items() if k not in names}
-
+    """Canonical data without the CONTENT_FIELDS (the models holding them taken apart)."""
     action, decision = data["action"], data["decision"]
-    actor = action["actor"]
-    winner = decision["winner"]
+    actor = action.actor
+    winner = decision.winner
     return data | {
-        "action": without(action, "raw")
+        "action": fields_of(action, _RAW)
         | {
-            "actor": actor
+            "actor": fields_of(actor)
             | {
-                "user": without(actor["user"], "os_account"),
-                "repository": without(actor["repository"], "root"),
+                "user": fields_of(actor.user, _OS_ACCOUNT),
+                "repository": fields_of(actor.repository, _ROOT),
             },
-            "operation": {"kind": action["operation"]["kind"]},
+            "operation": {"kind": action.operation.kind},
         },
-        "decision": without(decision, "explanation", "error")
+        "decision": fields_of(decision, _EXPLANATION_ERROR)
         | {
-            "winner": None if winner is None else without(winner, "explanation"),
-            "matches": [without(m, "explanation") for m in decision["matches"]],
+            "winner": None if winner is None else fields_of(winner, _EXPLANATION),
+            "matches": [fields_of(m, _EXPLANATION) for m in decision.matches],
         },
     }
+
+
+_RAW = frozenset({"raw"})
+_OS_ACCOUNT = frozenset({"os_account"})
+_ROOT = frozenset({"root"})
+_EXPLANATION = frozenset({"explanation"})
+_EXPLANATION_ERROR = frozenset({"explanation", "error"})
 
 
 def chain_hash(prev_hash: str, event: Event) -> str:
