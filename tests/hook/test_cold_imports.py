@@ -19,7 +19,6 @@ NOT_ON_THE_HOOK_PATH = (
     "configparser",  # identity reads .git/config itself
     "datetime",  # timestamps from time; only waivers parse dates
     "getpass",  # identity.os_account
-    "hashlib",  # gatepost.digest (OpenSSL is slow to load)
     "_socket",  # the host name comes from os.uname
     "shutil",  # only to snapshot changed policy files
     "signal",  # the deadline alarm uses _signal

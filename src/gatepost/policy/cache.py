@@ -21,30 +21,42 @@ they match is given their stamp, so the next process reads none of them. This is
 the change time is what decides whether a file is read again: a tool that writes into the
 device beneath the file system, or a clock set back, could go unseen (the resident process
 already looks at the modification time and size only).
+
+The entry is authenticated: the file is the HMAC-SHA256 of the entry (hex), a newline, then
+the entry, under a key of 32 random bytes in ``GATEPOST_HOME/keys/cache.key`` (made 0600 when
+the first entry is written). Both files are written 0600 whatever the umask; a cache file or
+key that is not ours, or that others may read or write (a mode wider than 0600), a key that is
+not 32 bytes, and an entry whose MAC does not verify are refused: the refusal is logged to
+``GATEPOST_HOME/log/gatepost.log``, and the policy is built again from its files (a refused key
+means no cache is used or written until it is fixed). The shipped packs' manifest is one of
+the inputs of the key and the stamp, so a changed or missing manifest is a miss, and a miss
+checks the shipped packs against it (:mod:`gatepost.policy.manifest`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import json
 import os
 import time
 from collections.abc import Sequence
 from dataclasses import MISSING
 from pathlib import Path
+from stat import S_ISREG
 
 from gatepost import __version__, codec
-from gatepost.cachefile import write_cache
 from gatepost.config import Config
 from gatepost.digest import sha256
 from gatepost.errors import PayloadError
+from gatepost.policy.manifest import MANIFEST
 from gatepost.policy.model import PolicySet
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 2  # bump when the cached document or the meaning of its key or stamp changes
+FORMAT = 3  # bump when the cached document or the meaning of its key or stamp changes
 SETTLED_NS = 2_000_000_000  # a file changed more recently than this is not stamped
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # the code that checks the files and shapes the cached set
@@ -52,10 +64,13 @@ _READERS = (
     os.path.join(_HERE, "load.py"),
     os.path.join(_HERE, "model.py"),
     os.path.join(os.path.dirname(_HERE), "codec.py"),
+    MANIFEST,  # the shipped packs' manifest: a miss checks the packs against it
 )
 _HEAD = f"gatepost-policy-cache\0{FORMAT}\0{__version__}\0".encode()
 
 _FILE = os.path.join("state", "policy-cache.json")  # under GATEPOST_HOME
+_KEY_FILE = os.path.join("keys", "cache.key")
+KEY_BYTES = 32
 
 FilePath = str | os.PathLike[str]
 Hit = tuple[PolicySet, str]  # the cached set and its revision
@@ -166,13 +181,144 @@ def read(config: Config, key: str) -> Hit | None:
 
 
 def _document(config: Config) -> dict[str, Any] | None:
-    """The entry in the cache file when it has the entry's shape; else None."""
+    """The entry in the cache file when it is ours, private, verifies under the key and has
+    the entry's shape; else None (a refusal is logged)."""
+    path = os.path.join(config.home, _FILE)  # no Path: a hit makes few
+    data, problem = _read_private(path)
+    if data is None:
+        if problem:
+            _refuse(config, path, problem)
+        return None
+    key, problem = _load_key(config, create=False)
+    if key is None:
+        _refuse(config, path, problem or "there is no key to verify it")
+        return None
+    mac, newline, body = data.partition(b"\n")
+    if not newline or not hmac.compare_digest(mac, _mac(key, body)):
+        _refuse(config, path, "its HMAC does not verify: it was changed outside gatepost")
+        return None
     try:
-        with open(os.path.join(config.home, _FILE), "rb") as f:  # no Path: a hit makes few
-            doc = json.loads(f.read())
-    except (OSError, ValueError, RecursionError):
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
         return None
     return doc if _is_entry(doc) else None
+
+
+def key_file(config: Config) -> Path:
+    return config.home / _KEY_FILE
+
+
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.new(key, body, "sha256").hexdigest().encode()
+
+
+def private_problem(st: os.stat_result) -> str:
+    """Why a file with this status may not be trusted as gatepost's own ("" when it may)."""
+    if not S_ISREG(st.st_mode):
+        return "not a regular file"
+    if st.st_uid != os.getuid():
+        return f"owned by uid {st.st_uid}, not by this user (uid {os.getuid()})"
+    if st.st_mode & 0o777 & ~0o600:
+        return f"mode {st.st_mode & 0o777:04o} is wider than 0600"
+    return ""
+
+
+def _read_private(path: str) -> tuple[bytes | None, str]:
+    """``(bytes, "")`` for a file of ours that only we may read and write; ``(None, "")``
+    when there is none; ``(None, why)`` when there is one that cannot be trusted or read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return None, ""
+    except OSError as exc:
+        return None, f"cannot be opened: {exc.strerror}"  # a symbolic link among others
+    try:
+        problem = private_problem(os.fstat(fd))
+        if problem:
+            return None, problem
+        with open(fd, "rb", closefd=False) as f:
+            return f.read(), ""
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror}"
+    finally:
+        os.close(fd)
+
+
+def _load_key(config: Config, *, create: bool) -> tuple[bytes | None, str]:
+    """The cache key (made when missing and ``create`` is set), or None and why not."""
+    path = os.path.join(config.home, _KEY_FILE)
+    key, problem = _read_private(path)
+    if key is None and not problem and create:
+        problem = _make_key(path)
+        if not problem:
+            key, problem = _read_private(path)
+    if problem:
+        return None, f"key {path} refused: {problem}"
+    if key is not None and len(key) != KEY_BYTES:
+        return None, f"key {path} refused: it holds {len(key)} bytes, not {KEY_BYTES}"
+    return key, ""
+
+
+def _make_key(path: str) -> str:
+    """Create the key file, 0600, whole or not at all; "" when there is one afterwards (ours
+    or that of a process that made it first), else why not."""
+    tmp = f"{path}.{os.getpid()}.{time.time_ns()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        _write_new(tmp, os.urandom(KEY_BYTES))
+        try:  # noqa: SIM105  # (contextlib: see below)
+            os.link(tmp, path)  # never replaces a key another process made meanwhile
+        except FileExistsError:
+            pass
+        return ""
+    except OSError as exc:
+        return f"cannot be created: {exc.strerror}"
+    finally:
+        try:  # noqa: SIM105  # not contextlib.suppress: contextlib costs a cold hook ~0.5 ms
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _write_new(path: str, data: bytes) -> None:
+    """Write a new file that only we may read and write, whatever the umask."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        with open(fd, "wb", closefd=False) as f:
+            f.write(data)
+    finally:
+        os.close(fd)
+
+
+def _refuse(config: Config, path: str, why: str) -> None:
+    from gatepost.local import log_problem  # the log every process of gatepost writes
+
+    log_problem(config, f"policy cache {path} refused: {why}; the policy is built from its files")
+
+
+def seal(config: Config, body: bytes) -> None:
+    """Replace the cache file atomically with ``body`` under its MAC, 0600; nothing when the
+    key is refused (logged) or the file cannot be written: a cache is a convenience."""
+    key, problem = _load_key(config, create=True)
+    if key is None:
+        _refuse(config, os.path.join(config.home, _FILE), problem)
+        return
+    target = os.path.join(config.home, _FILE)
+    tmp = f"{target}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        try:  # noqa: SIM105
+            os.unlink(tmp)  # left by a process of the same id that died
+        except FileNotFoundError:
+            pass
+        _write_new(tmp, _mac(key, body) + b"\n" + body)
+        os.replace(tmp, target)
+    except OSError:
+        try:  # noqa: SIM105
+            os.unlink(tmp)
+        except OSError:
+            pass
 
 
 def _is_entry(doc: Any) -> bool:
@@ -214,7 +360,7 @@ def write(
             return  # a value JSON cannot carry exactly: better no cache than a different policy
     except (ValueError, TypeError, PayloadError):
         return
-    write_cache(cache_file(config), text.encode("utf-8"))
+    seal(config, text.encode("utf-8"))
 
 
 def _data(value: Any) -> Any:
@@ -246,4 +392,4 @@ def _store(config: Config, doc: dict[str, Any]) -> None:
         text = json.dumps(doc, separators=(",", ":"))
     except (ValueError, TypeError, RecursionError):
         return
-    write_cache(cache_file(config), text.encode("utf-8"))
+    seal(config, text.encode("utf-8"))
