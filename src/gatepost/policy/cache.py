@@ -183,25 +183,37 @@ def read(config: Config, key: str) -> Hit | None:
 def _document(config: Config) -> dict[str, Any] | None:
     """The entry in the cache file when it is ours, private, verifies under the key and has
     the entry's shape; else None (a refusal is logged)."""
-    path = os.path.join(config.home, _FILE)  # no Path: a hit makes few
-    data, problem = _read_private(path)
-    if data is None:
-        if problem:
-            _refuse(config, path, problem)
-        return None
-    key, problem = _load_key(config, create=False)
-    if key is None:
-        _refuse(config, path, problem or "there is no key to verify it")
-        return None
-    mac, newline, body = data.partition(b"\n")
-    if not newline or not hmac.compare_digest(mac, _mac(key, body)):
-        _refuse(config, path, "its HMAC does not verify: it was changed outside gatepost")
+    body, problem = _verified(config)
+    if problem:
+        _refuse(config, os.path.join(config.home, _FILE), problem)
+    if body is None:
         return None
     try:
         doc = json.loads(body)
     except (ValueError, RecursionError):
         return None
     return doc if _is_entry(doc) else None
+
+
+def refusal(config: Config) -> str:
+    """Why the cache file would be refused ("" when there is none or it verifies)."""
+    problem = _verified(config)[1]
+    return f"{os.path.join(config.home, _FILE)} refused: {problem}" if problem else ""
+
+
+def _verified(config: Config) -> tuple[bytes | None, str]:
+    """The entry's bytes when the cache file is ours, private and verifies under the key;
+    else None and why it is refused ("" when there is no cache file)."""
+    data, problem = _read_private(os.path.join(config.home, _FILE))  # no Path: a hit makes few
+    if data is None:
+        return None, problem
+    key, problem = _load_key(config, create=False)
+    if key is None:
+        return None, problem or "there is no key to verify it"
+    mac, newline, body = data.partition(b"\n")
+    if not newline or not hmac.compare_digest(mac, _mac(key, body)):
+        return None, "its HMAC does not verify: it was changed outside gatepost"
+    return body, ""
 
 
 def key_file(config: Config) -> Path:
