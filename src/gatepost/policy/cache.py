@@ -221,7 +221,7 @@ def key_file(config: Config) -> Path:
 
 
 def _mac(key: bytes, body: bytes) -> bytes:
-    return hmac.new(key, body, "sha256").hexdigest().encode()
+    return hmac.digest(key, body, "sha256").hex().encode()
 
 
 def private_problem(st: os.stat_result) -> str:
