@@ -1,6 +1,7 @@
 """What a policy cache hit costs: ``load_in_force`` from a warm cache with the shipped packs and
 one local pack, in this process, repeated; and, when the cache is authenticated, the HMAC of the
-entry alone. Run it against another tree to compare (``PYTHONPATH=/other/src python ...``).
+entry alone, and when policy changes are recorded, the look for changes that finds none (what
+every load adds). Run it against another tree to compare (``PYTHONPATH=/other/src python ...``).
 
 Run: python benchmarks/bench_policy_cache.py [--rounds N]
 The last line holds the figures as key=value pairs.
@@ -29,6 +30,7 @@ rules:
     message: no make here
     when: {command: {program: [make]}}
 """
+ASSIGNMENTS = "assignments:\n  - {id: fs, pack: filesystem, scope: org, mode: enforce}\n"
 
 
 def _timed(fn: object, rounds: int) -> list[float]:
@@ -59,10 +61,24 @@ def main() -> None:
             key = cache.key_file(config).read_bytes()
             body = cache.cache_file(config).read_bytes().partition(b"\n")[2]
             mac_us = statistics.median(_timed(lambda: cache._mac(key, body), args.rounds))
+        look_us = 0.0
+        try:
+            from gatepost.policy import changes
+        except ImportError:
+            pass
+        else:
+            (home / "assignments.yaml").write_text(ASSIGNMENTS)
+            (home / "config.yaml").write_text("fail_mode: closed\n")
+            changes.keep(config, "r")
+            look_us = statistics.median(_timed(lambda: changes.keep(config, "r"), args.rounds))
     p50 = statistics.median(hit)
     print(f"gatepost {gatepost.__file__}")
     print(f"cache file {size} bytes; load_in_force hit p50 {p50:.1f} us; HMAC {mac_us:.1f} us")
-    print(f"hit_p50_us={p50:.1f} hmac_p50_us={mac_us:.1f} cache_bytes={size}")
+    print(f"no policy file changed: changes.keep p50 {look_us:.1f} us")
+    print(
+        f"hit_p50_us={p50:.1f} hmac_p50_us={mac_us:.1f} changes_keep_p50_us={look_us:.1f} "
+        f"cache_bytes={size}"
+    )
 
 
 if __name__ == "__main__":

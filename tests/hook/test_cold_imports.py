@@ -25,8 +25,6 @@ NOT_ON_THE_HOOK_PATH = (
     "sqlite3",  # the evidence is stored by a child after the reply
     "subprocess",  # autostart is off here; nothing else starts programs
     "threading",
-    "typing",  # its names are imported for the type checker only
-    "contextlib",
     "yaml",  # the policy and config.yaml come from their caches
 )
 

@@ -204,7 +204,7 @@ def refusal(config: Config) -> str:
 def _verified(config: Config) -> tuple[bytes | None, str]:
     """The entry's bytes when the cache file is ours, private and verifies under the key;
     else None and why it is refused ("" when there is no cache file)."""
-    data, problem = _read_private(os.path.join(config.home, _FILE))  # no Path: a hit makes few
+    data, problem = read_private(os.path.join(config.home, _FILE))  # no Path: a hit makes few
     if data is None:
         return None, problem
     key, problem = _load_key(config, create=False)
@@ -235,7 +235,7 @@ def private_problem(st: os.stat_result) -> str:
     return ""
 
 
-def _read_private(path: str) -> tuple[bytes | None, str]:
+def read_private(path: str) -> tuple[bytes | None, str]:
     """``(bytes, "")`` for a file of ours that only we may read and write; ``(None, "")``
     when there is none; ``(None, why)`` when there is one that cannot be trusted or read."""
     try:
@@ -259,11 +259,11 @@ def _read_private(path: str) -> tuple[bytes | None, str]:
 def _load_key(config: Config, *, create: bool) -> tuple[bytes | None, str]:
     """The cache key (made when missing and ``create`` is set), or None and why not."""
     path = os.path.join(config.home, _KEY_FILE)
-    key, problem = _read_private(path)
+    key, problem = read_private(path)
     if key is None and not problem and create:
         problem = _make_key(path)
         if not problem:
-            key, problem = _read_private(path)
+            key, problem = read_private(path)
     if problem:
         return None, f"key {path} refused: {problem}"
     if key is not None and len(key) != KEY_BYTES:
@@ -316,21 +316,29 @@ def seal(config: Config, body: bytes) -> None:
     if key is None:
         _refuse(config, os.path.join(config.home, _FILE), problem)
         return
-    target = os.path.join(config.home, _FILE)
-    tmp = f"{target}.{os.getpid()}.tmp"
+    write_private(os.path.join(config.home, _FILE), _mac(key, body) + b"\n" + body)
+
+
+def write_private(path: str, data: bytes) -> bool:
+    """Replace ``path`` atomically with a file of ``data`` that only we may read and write
+    (0600 whatever the umask, in a folder made 0700); False, with nothing left behind, when
+    it cannot be written."""
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
-        os.makedirs(os.path.dirname(target), mode=0o700, exist_ok=True)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
         try:  # noqa: SIM105
             os.unlink(tmp)  # left by a process of the same id that died
         except FileNotFoundError:
             pass
-        _write_new(tmp, _mac(key, body) + b"\n" + body)
-        os.replace(tmp, target)
+        _write_new(tmp, data)
+        os.replace(tmp, path)
+        return True
     except OSError:
         try:  # noqa: SIM105
             os.unlink(tmp)
         except OSError:
             pass
+        return False
 
 
 def _is_entry(doc: Any) -> bool:
