@@ -113,6 +113,23 @@ def test_each_edit_of_a_policy_file_is_recorded_by_the_next_hook(tmp_path: Path)
     assert (install.home / "state" / "policy-seen.json").stat().st_mode & 0o777 == 0o600
 
 
+def test_the_files_of_a_new_home_are_its_baseline_and_a_removed_state_is_seen(
+    tmp_path: Path,
+) -> None:
+    install = make_install(tmp_path)
+    assignments = install.home / "assignments.yaml"
+    install.home.mkdir(parents=True)
+    assignments.write_text(ASSIGN_WARN)
+    hook(install, "git status")
+    assert _changes(install) == []  # nothing recorded here before: where it starts
+
+    (install.home / "state" / "policy-seen.json").unlink()
+    hook(install, "git status")
+
+    first = _change(assignments, "assignments", "", ASSIGN_WARN, "file added: assignment fs")
+    assert _changes(install) == [first]
+
+
 def test_a_broken_edit_is_recorded_while_the_last_good_policy_stays(tmp_path: Path) -> None:
     install = make_install(tmp_path)
     assignments = install.home / "assignments.yaml"
@@ -124,13 +141,15 @@ def test_a_broken_edit_is_recorded_while_the_last_good_policy_stays(tmp_path: Pa
     code, _, _ = hook(install, "git status")
 
     assert code == 0
-    assert _changes(install)[1] == _change(
-        assignments,
-        "assignments",
-        ASSIGN_WARN,
-        "assignments: [ {id: fs\n",
-        "changed; it does not parse",
-    )
+    assert _changes(install) == [
+        _change(
+            assignments,
+            "assignments",
+            ASSIGN_WARN,
+            "assignments: [ {id: fs\n",
+            "changed; it does not parse",
+        )
+    ]
 
 
 @pytest.fixture
@@ -182,7 +201,7 @@ def test_a_change_state_others_may_write_is_refused_and_logged(tmp_path: Path) -
     hook(install, "git status")
 
     first = _change(assignments, "assignments", "", ASSIGN_WARN, "file added: assignment fs")
-    assert _changes(install) == [first, first]  # seen afresh: nothing it said is trusted
+    assert _changes(install) == [first]  # seen afresh: nothing it said is trusted
     assert log_lines(install) == [
         f"policy change state {state} refused: mode 0666 is wider than 0600; every policy "
         "file is recorded as first seen"

@@ -12,7 +12,8 @@ file added, removed or changed, with a short summary (``rules added: …; remove
 status first: an unchanged file is not read), records each change as an event of the
 ``gatepost/policy-change`` surface with a pass decision through the normal evidence path, and
 saves what it saw. A file that changes twice between two loads is one change; a change made
-and undone between two loads is none.
+and undone between two loads is none. In a home that has recorded no event yet, the files
+found first are the baseline, not changes.
 """
 
 from __future__ import annotations
@@ -299,12 +300,22 @@ def _keep(config: Config, revision: str) -> str:
         last, refused = _load_seen(config)
         seen = last or {}
         now = observe(config, seen)
-        changes = detect(seen, now)
+        baseline = last is None and not refused and _nothing_recorded(config)
+        changes = [] if baseline else detect(seen, now)
         if now != seen and not save_seen(config, now):
             return f"policy changes not recorded: {state_file(config)} cannot be written"
     finally:
         os.close(fd)
     return "; ".join(p for p in (refused, _record(config, changes, revision)) if p)
+
+
+def _nothing_recorded(config: Config) -> bool:
+    """Whether this home has recorded no event yet (its default SQLite store does not exist):
+    then the files found first are where it starts, not changes. Once it has events, a
+    missing state was removed, and every file is recorded as first seen."""
+    prefix = "sqlite:///"
+    url = config.store_url
+    return url == f"{prefix}{config.home / 'events.db'}" and not os.path.exists(url[len(prefix) :])
 
 
 def _record(config: Config, changes: list[Change], revision: str) -> str:
