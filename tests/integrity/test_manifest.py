@@ -7,17 +7,20 @@ from __future__ import annotations
 import hashlib
 import json
 import runpy
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from gatepost.cli.hookmain import ask_daemon
 from gatepost.config import SHIPPED_PACKS
 from gatepost.policy import manifest
 
-from .helpers import SRC, Install, events, hook, log_lines, make_install, run
+from .helpers import SRC, Install, events, hook, log_lines, make_install, payload, run
 
 DELETE_ETC = "rm -rf /etc"
 CLOSED = "; failing closed: the action is blocked until gatepost works again"
@@ -145,3 +148,44 @@ def test_an_intact_copy_decides_as_the_package(tmp_path: Path) -> None:
     assert check.stdout == "[]\n"
     _blocked_by_rule(install)
     assert log_lines(install) == []
+
+
+@pytest.fixture
+def resident(tmp_path: Path) -> Iterator[Install]:
+    install = make_install(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gatepost.cli.main", "daemon", "--no-http"],
+        env=install.env(),
+        stderr=subprocess.DEVNULL,
+    )
+    sock = install.home / "run" / "gatepost.sock"
+    deadline = time.monotonic() + 20
+    while not sock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        assert sock.exists(), "the resident process did not start"
+        yield install
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def test_the_resident_process_never_applies_a_weakened_pack(resident: Install) -> None:
+    """The hook asks the resident process; after the pack is weakened the process reloads,
+    refuses it (logged), and the recursive delete stays blocked: by the policy it verified
+    before, which it keeps in force, or by the fail mode."""
+    install = resident
+    sock = str(install.home / "run" / "gatepost.sock")
+    intact = ask_daemon(sock, "claude-code", payload(install, DELETE_ETC), 5)
+    assert intact is not None
+    assert json.loads(intact[0])["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+    problem = _weaken(install)
+    time.sleep(1.2)  # the resident process looks at the policy files once a second
+    after = ask_daemon(sock, "claude-code", payload(install, DELETE_ETC), 5)
+
+    error = f"no policy could be loaded: {REFUSED}{problem}"
+    assert after in (intact, ("", f"gatepost could not decide ({error}){CLOSED}", 2))
+    assert log_lines(install) == [
+        f"POLICY REFUSED, every action is decided by the fail mode: {REFUSED}{problem}"
+    ]
