@@ -43,12 +43,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import MISSING
 from pathlib import Path
-from stat import S_ISREG
 
 from gatepost import __version__, codec
 from gatepost.config import Config
 from gatepost.digest import sha256
 from gatepost.errors import PayloadError
+from gatepost.policy import private
 from gatepost.policy.manifest import MANIFEST
 from gatepost.policy.model import PolicySet
 
@@ -204,7 +204,7 @@ def refusal(config: Config) -> str:
 def _verified(config: Config) -> tuple[bytes | None, str]:
     """The entry's bytes when the cache file is ours, private and verifies under the key;
     else None and why it is refused ("" when there is no cache file)."""
-    data, problem = read_private(os.path.join(config.home, _FILE))  # no Path: a hit makes few
+    data, problem = private.read(os.path.join(config.home, _FILE))  # no Path: a hit makes few
     if data is None:
         return None, problem
     key, problem = _load_key(config, create=False)
@@ -224,46 +224,14 @@ def _mac(key: bytes, body: bytes) -> bytes:
     return hmac.digest(key, body, "sha256").hex().encode()
 
 
-def private_problem(st: os.stat_result) -> str:
-    """Why a file with this status may not be trusted as gatepost's own ("" when it may)."""
-    if not S_ISREG(st.st_mode):
-        return "not a regular file"
-    if st.st_uid != os.getuid():
-        return f"owned by uid {st.st_uid}, not by this user (uid {os.getuid()})"
-    if st.st_mode & 0o777 & ~0o600:
-        return f"mode {st.st_mode & 0o777:04o} is wider than 0600"
-    return ""
-
-
-def read_private(path: str) -> tuple[bytes | None, str]:
-    """``(bytes, "")`` for a file of ours that only we may read and write; ``(None, "")``
-    when there is none; ``(None, why)`` when there is one that cannot be trusted or read."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
-    except FileNotFoundError:
-        return None, ""
-    except OSError as exc:
-        return None, f"cannot be opened: {exc.strerror}"  # a symbolic link among others
-    try:
-        problem = private_problem(os.fstat(fd))
-        if problem:
-            return None, problem
-        with open(fd, "rb", closefd=False) as f:
-            return f.read(), ""
-    except OSError as exc:
-        return None, f"cannot be read: {exc.strerror}"
-    finally:
-        os.close(fd)
-
-
 def _load_key(config: Config, *, create: bool) -> tuple[bytes | None, str]:
     """The cache key (made when missing and ``create`` is set), or None and why not."""
     path = os.path.join(config.home, _KEY_FILE)
-    key, problem = read_private(path)
+    key, problem = private.read(path)
     if key is None and not problem and create:
         problem = _make_key(path)
         if not problem:
-            key, problem = read_private(path)
+            key, problem = private.read(path)
     if problem:
         return None, f"key {path} refused: {problem}"
     if key is not None and len(key) != KEY_BYTES:
@@ -277,7 +245,7 @@ def _make_key(path: str) -> str:
     tmp = f"{path}.{os.getpid()}.{time.time_ns()}.tmp"
     try:
         os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        _write_new(tmp, os.urandom(KEY_BYTES))
+        private.create(tmp, os.urandom(KEY_BYTES))
         try:  # noqa: SIM105  # (contextlib: see below)
             os.link(tmp, path)  # never replaces a key another process made meanwhile
         except FileExistsError:
@@ -290,17 +258,6 @@ def _make_key(path: str) -> str:
             os.unlink(tmp)
         except OSError:
             pass
-
-
-def _write_new(path: str, data: bytes) -> None:
-    """Write a new file that only we may read and write, whatever the umask."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    try:
-        os.fchmod(fd, 0o600)
-        with open(fd, "wb", closefd=False) as f:
-            f.write(data)
-    finally:
-        os.close(fd)
 
 
 def _refuse(config: Config, path: str, why: str) -> None:
@@ -316,29 +273,7 @@ def seal(config: Config, body: bytes) -> None:
     if key is None:
         _refuse(config, os.path.join(config.home, _FILE), problem)
         return
-    write_private(os.path.join(config.home, _FILE), _mac(key, body) + b"\n" + body)
-
-
-def write_private(path: str, data: bytes) -> bool:
-    """Replace ``path`` atomically with a file of ``data`` that only we may read and write
-    (0600 whatever the umask, in a folder made 0700); False, with nothing left behind, when
-    it cannot be written."""
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        try:  # noqa: SIM105
-            os.unlink(tmp)  # left by a process of the same id that died
-        except FileNotFoundError:
-            pass
-        _write_new(tmp, data)
-        os.replace(tmp, path)
-        return True
-    except OSError:
-        try:  # noqa: SIM105
-            os.unlink(tmp)
-        except OSError:
-            pass
-        return False
+    private.write(os.path.join(config.home, _FILE), _mac(key, body) + b"\n" + body)
 
 
 def _is_entry(doc: Any) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from gatepost.config import Config, yaml_paths
-from gatepost.policy import cache
+from gatepost.policy import cache, private
 
 if TYPE_CHECKING:
     from gatepost.action import Action, Actor, Decision
@@ -240,7 +240,7 @@ def load_seen(config: Config) -> dict[str, Seen] | None:
 
 def _load_seen(config: Config) -> tuple[dict[str, Seen] | None, str]:
     """What was last seen (None when nothing was), and why the state was refused ("")."""
-    data, problem = cache.read_private(state_file(config))
+    data, problem = private.read(state_file(config))
     if problem:
         why = f"{state_file(config)} refused: {problem}"
         return None, f"policy change state {why}; every policy file is recorded as first seen"
@@ -264,7 +264,7 @@ def save_seen(config: Config, seen: Mapping[str, Seen]) -> bool:
         for path, s in sorted(seen.items())
     }
     text = json.dumps({"format": FORMAT, "files": files}, separators=(",", ":"))
-    return cache.write_private(state_file(config), text.encode())
+    return private.write(state_file(config), text.encode())
 
 
 def keep(config: Config, revision: str) -> str:
@@ -293,7 +293,7 @@ def _keep(config: Config, revision: str) -> str:
     except OSError as exc:
         return f"policy changes not recorded: {lock}: {exc.strerror}"
     try:
-        problem = cache.private_problem(os.fstat(fd))
+        problem = private.problem(os.fstat(fd))
         if problem:
             return f"policy changes not recorded: {lock} refused: {problem}"
         fcntl.flock(fd, fcntl.LOCK_EX)
