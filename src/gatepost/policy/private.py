@@ -26,7 +26,7 @@ def read(path: str) -> tuple[bytes | None, str]:
     """``(bytes, "")`` for a file of ours that only we may read and write; ``(None, "")``
     when there is none; ``(None, why)`` when there is one that cannot be trusted or read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO: no wait
     except FileNotFoundError:
         return None, ""
     except OSError as exc:
