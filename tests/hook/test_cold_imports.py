@@ -15,14 +15,14 @@ from pathlib import Path
 
 from gatepost.local import wait_for_recording
 
+# The redacted event is journaled before the reply, so the evidence models (datetime, hashlib,
+# typing, contextlib) are on the hook path.
 NOT_ON_THE_HOOK_PATH = (
     "configparser",  # identity reads .git/config itself
-    "datetime",  # timestamps from time; only waivers parse dates
     "getpass",  # identity.os_account
-    "_socket",  # the host name comes from os.uname
     "shutil",  # only to snapshot changed policy files
     "signal",  # the deadline alarm uses _signal
-    "sqlite3",  # the evidence is stored by a child after the reply
+    "sqlite3",  # the journal is moved to the store by a child after the reply
     "subprocess",  # autostart is off here; nothing else starts programs
     "threading",
     "yaml",  # the policy and config.yaml come from their caches
