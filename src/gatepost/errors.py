@@ -28,6 +28,10 @@ class PolicyError(GatepostError):
         super().__init__(": ".join(parts))
 
 
+class IntegrityError(GatepostError):
+    """A shipped policy file that is not what was built: the policy cannot be trusted."""
+
+
 class StoreError(GatepostError):
     """The event store cannot take or give events."""
 

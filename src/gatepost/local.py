@@ -18,6 +18,7 @@ from gatepost.adapters.base import Reply
 from gatepost.config import Config, load_config
 from gatepost.errors import ConfigError, GatepostError, StoreError
 from gatepost.hook import HookResult, adapter_for, handle
+from gatepost.policy import changes
 from gatepost.policy.source import LoadedPolicy, load_in_force
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
@@ -109,6 +110,7 @@ def load(config: Config) -> tuple[LoadedPolicy | None, str]:
         loaded = load_in_force(config)
     except GatepostError as exc:  # not even the shipped packs load: fail per the fail mode
         return None, str(exc)
+    changes.keep(config, loaded.policy.revision)  # an edit of a policy file becomes an event
     return loaded, str(loaded.error) if loaded.error else ""
 
 

@@ -211,7 +211,7 @@ def test_a_corrupt_cache_is_a_miss_and_is_rewritten(config: Config, corrupt: Any
     assert key is not None
     entry = cache.read(config, key)
     body = corrupt(key)
-    cache.cache_file(config).write_bytes(body if isinstance(body, bytes) else body.encode())
+    cache.seal(config, body if isinstance(body, bytes) else body.encode())
     assert cache.read(config, key) is None
 
     again = load_in_force(config)
@@ -286,8 +286,7 @@ def test_an_entry_of_the_current_format_is_read_as_written(config: Config) -> No
     miss by its own defect): a cache with the files' key is trusted."""
     key = _key(config)
     assert key is not None
-    cache.cache_file(config).parent.mkdir(parents=True)
-    cache.cache_file(config).write_text(_entry(key))
+    cache.seal(config, _entry(key).encode())
 
     assert cache.read(config, key) == (PolicySet(packs=(), assignments=()), "r")
 
@@ -299,8 +298,15 @@ def settled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _doc(config: Config) -> dict[str, Any]:
-    doc: dict[str, Any] = json.loads(cache.cache_file(config).read_bytes())
+    doc: dict[str, Any] = json.loads(_body(config))
     return doc
+
+
+def _body(config: Config) -> bytes:
+    """The cache file's entry, less the MAC line before it."""
+    mac, newline, body = cache.cache_file(config).read_bytes().partition(b"\n")
+    assert (len(mac), newline) == (64, b"\n")
+    return body
 
 
 def _head(config: Config) -> dict[str, Any]:
@@ -493,7 +499,7 @@ def test_an_undecodable_entry_under_the_files_stamp_is_a_miss_and_is_rewritten(
     good = load_in_force(config)
     doc = _doc(config)
     assert doc["stamp"] == _stamp(config) is not None
-    cache.cache_file(config).write_text(json.dumps({**doc, "policy": {"packs": 3}}))
+    cache.seal(config, json.dumps({**doc, "policy": {"packs": 3}}).encode())
 
     again = load_in_force(config)
 

@@ -74,7 +74,11 @@ def _probe(p: Probe) -> dict[str, Any]:
 def as_dict(report: Report) -> dict[str, Any]:
     return {
         "ok": report.exit_code == 0,
-        "policy": {"ok": report.policy.ok, "message": report.policy.message},
+        "policy": {
+            "ok": report.policy.ok,
+            "message": report.policy.message,
+            "warnings": list(report.policy.warnings),
+        },
         "agents": [
             {
                 "agent": a.agent,
@@ -127,6 +131,7 @@ def describe(report: Report) -> str:
         lines.append(f"  {report.policy.message}")
     else:
         lines.append(f"!! POLICY: {report.policy.message}")
+    lines += [f"!! POLICY: {text}" for text in report.policy.warnings]
     lines.append("")
     for a in report.agents:
         lines += _agent_lines(a)

@@ -96,6 +96,7 @@ class PolicyState:
 
     ok: bool
     message: str
+    warnings: tuple[str, ...] = ()  # the policy cache refused: the policy is built each time
 
 
 @dataclass(frozen=True, slots=True)
@@ -332,8 +333,10 @@ def _codex_switches(place: Place) -> list[FileState]:
 
 
 def policy_state(environ: Mapping[str, str]) -> PolicyState:
-    """Whether the configured policy loads; refused files are named loudly."""
+    """Whether the configured policy loads and can be trusted; refused files are named
+    loudly."""
     from gatepost.config import load_config
+    from gatepost.policy import cache, manifest
     from gatepost.policy.source import load_in_force
 
     try:
@@ -343,6 +346,19 @@ def policy_state(environ: Mapping[str, str]) -> PolicyState:
             False,
             f"configuration refused: {exc}: every hook fails closed (blocks) until it is fixed",
         )
+    tampered = manifest.problems() if config.shipped_packs else []
+    if tampered:
+        return PolicyState(
+            False,
+            "FAIL shipped packs do not match their manifest: "
+            + "; ".join(tampered)
+            + ": every hook fails by its fail mode (closed unless fail_mode is open) until "
+            "gatepost is reinstalled",
+        )
+    refused = cache.refusal(config)
+    warnings: tuple[str, ...] = ()
+    if refused:
+        warnings = (f"policy cache {refused}: the policy is built from its files instead",)
     try:
         loaded = load_in_force(config, save=False)
     except GatepostError as exc:
@@ -353,5 +369,6 @@ def policy_state(environ: Mapping[str, str]) -> PolicyState:
             False,
             f"policy refused: {loaded.error}; in force instead: the {loaded.source} policy "
             f"(revision {revision}) — your latest changes are NOT enforced",
+            warnings,
         )
-    return PolicyState(True, f"policy in force: revision {revision} ({config.home})")
+    return PolicyState(True, f"policy in force: revision {revision} ({config.home})", warnings)

@@ -21,11 +21,22 @@ they match is given their stamp, so the next process reads none of them. This is
 the change time is what decides whether a file is read again: a tool that writes into the
 device beneath the file system, or a clock set back, could go unseen (the resident process
 already looks at the modification time and size only).
+
+The entry is authenticated: the file is the HMAC-SHA256 of the entry (hex), a newline, then
+the entry, under a key of 32 random bytes in ``GATEPOST_HOME/keys/cache.key`` (made 0600 when
+the first entry is written). Both files are written 0600 whatever the umask; a cache file or
+key that is not ours, or that others may read or write (a mode wider than 0600), a key that is
+not 32 bytes, and an entry whose MAC does not verify are refused: the refusal is logged to
+``GATEPOST_HOME/log/gatepost.log``, and the policy is built again from its files (a refused key
+means no cache is used or written until it is fixed). The shipped packs' manifest is one of
+the inputs of the key and the stamp, so a changed or missing manifest is a miss, and a miss
+checks the shipped packs against it (:mod:`gatepost.policy.manifest`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hmac
 import json
 import os
 import time
@@ -35,16 +46,17 @@ from hashlib import sha256
 from pathlib import Path
 
 from gatepost import __version__, codec
-from gatepost.cachefile import write_cache
 from gatepost.config import Config
 from gatepost.errors import PayloadError
+from gatepost.policy import private
+from gatepost.policy.manifest import MANIFEST
 from gatepost.policy.model import PolicySet
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:
     from typing import Any
 
-FORMAT = 2  # bump when the cached document or the meaning of its key or stamp changes
+FORMAT = 3  # bump when the cached document or the meaning of its key or stamp changes
 SETTLED_NS = 2_000_000_000  # a file changed more recently than this is not stamped
 _HERE = os.path.dirname(os.path.abspath(__file__))
 # the code that checks the files and shapes the cached set
@@ -52,10 +64,13 @@ _READERS = (
     os.path.join(_HERE, "load.py"),
     os.path.join(_HERE, "model.py"),
     os.path.join(os.path.dirname(_HERE), "codec.py"),
+    MANIFEST,  # the shipped packs' manifest: a miss checks the packs against it
 )
 _HEAD = f"gatepost-policy-cache\0{FORMAT}\0{__version__}\0".encode()
 
 _FILE = os.path.join("state", "policy-cache.json")  # under GATEPOST_HOME
+_KEY_FILE = os.path.join("keys", "cache.key")
+KEY_BYTES = 32
 
 FilePath = str | os.PathLike[str]
 Hit = tuple[PolicySet, str]  # the cached set and its revision
@@ -166,13 +181,99 @@ def read(config: Config, key: str) -> Hit | None:
 
 
 def _document(config: Config) -> dict[str, Any] | None:
-    """The entry in the cache file when it has the entry's shape; else None."""
+    """The entry in the cache file when it is ours, private, verifies under the key and has
+    the entry's shape; else None (a refusal is logged)."""
+    body, problem = _verified(config)
+    if problem:
+        _refuse(config, os.path.join(config.home, _FILE), problem)
+    if body is None:
+        return None
     try:
-        with open(os.path.join(config.home, _FILE), "rb") as f:  # no Path: a hit makes few
-            doc = json.loads(f.read())
-    except (OSError, ValueError, RecursionError):
+        doc = json.loads(body)
+    except (ValueError, RecursionError):
         return None
     return doc if _is_entry(doc) else None
+
+
+def refusal(config: Config) -> str:
+    """Why the cache file would be refused ("" when there is none or it verifies)."""
+    problem = _verified(config)[1]
+    return f"{os.path.join(config.home, _FILE)} refused: {problem}" if problem else ""
+
+
+def _verified(config: Config) -> tuple[bytes | None, str]:
+    """The entry's bytes when the cache file is ours, private and verifies under the key;
+    else None and why it is refused ("" when there is no cache file)."""
+    data, problem = private.read(os.path.join(config.home, _FILE))  # no Path: a hit makes few
+    if data is None:
+        return None, problem
+    key, problem = _load_key(config, create=False)
+    if key is None:
+        return None, problem or "there is no key to verify it"
+    mac, newline, body = data.partition(b"\n")
+    if not newline or not hmac.compare_digest(mac, _mac(key, body)):
+        return None, "its HMAC does not verify: it was changed outside gatepost"
+    return body, ""
+
+
+def key_file(config: Config) -> Path:
+    return config.home / _KEY_FILE
+
+
+def _mac(key: bytes, body: bytes) -> bytes:
+    return hmac.digest(key, body, "sha256").hex().encode()
+
+
+def _load_key(config: Config, *, create: bool) -> tuple[bytes | None, str]:
+    """The cache key (made when missing and ``create`` is set), or None and why not."""
+    path = os.path.join(config.home, _KEY_FILE)
+    key, problem = private.read(path)
+    if key is None and not problem and create:
+        problem = _make_key(path)
+        if not problem:
+            key, problem = private.read(path)
+    if problem:
+        return None, f"key {path} refused: {problem}"
+    if key is not None and len(key) != KEY_BYTES:
+        return None, f"key {path} refused: it holds {len(key)} bytes, not {KEY_BYTES}"
+    return key, ""
+
+
+def _make_key(path: str) -> str:
+    """Create the key file, 0600, whole or not at all; "" when there is one afterwards (ours
+    or that of a process that made it first), else why not."""
+    tmp = f"{path}.{os.getpid()}.{time.time_ns()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        private.create(tmp, os.urandom(KEY_BYTES))
+        try:  # noqa: SIM105  # (contextlib: see below)
+            os.link(tmp, path)  # never replaces a key another process made meanwhile
+        except FileExistsError:
+            pass
+        return ""
+    except OSError as exc:
+        return f"cannot be created: {exc.strerror}"
+    finally:
+        try:  # noqa: SIM105  # not contextlib.suppress: contextlib costs a cold hook ~0.5 ms
+            os.unlink(tmp)
+        except OSError:
+            pass
+
+
+def _refuse(config: Config, path: str, why: str) -> None:
+    from gatepost.local import log_problem  # the log every process of gatepost writes
+
+    log_problem(config, f"policy cache {path} refused: {why}; the policy is built from its files")
+
+
+def seal(config: Config, body: bytes) -> None:
+    """Replace the cache file atomically with ``body`` under its MAC, 0600; nothing when the
+    key is refused (logged) or the file cannot be written: a cache is a convenience."""
+    key, problem = _load_key(config, create=True)
+    if key is None:
+        _refuse(config, os.path.join(config.home, _FILE), problem)
+        return
+    private.write(os.path.join(config.home, _FILE), _mac(key, body) + b"\n" + body)
 
 
 def _is_entry(doc: Any) -> bool:
@@ -214,7 +315,7 @@ def write(
             return  # a value JSON cannot carry exactly: better no cache than a different policy
     except (ValueError, TypeError, PayloadError):
         return
-    write_cache(cache_file(config), text.encode("utf-8"))
+    seal(config, text.encode("utf-8"))
 
 
 def _data(value: Any) -> Any:
@@ -246,4 +347,4 @@ def _store(config: Config, doc: dict[str, Any]) -> None:
         text = json.dumps(doc, separators=(",", ":"))
     except (ValueError, TypeError, RecursionError):
         return
-    write_cache(cache_file(config), text.encode("utf-8"))
+    seal(config, text.encode("utf-8"))

@@ -7,6 +7,11 @@ packs when there is none) and reports the error.
 
 A clean load is also kept in the policy cache (:mod:`gatepost.policy.cache`), so while the
 files stay byte for byte the same, later processes take it from there without PyYAML.
+
+The shipped packs are checked against their manifest (:mod:`gatepost.policy.manifest`) before
+they are loaded from their files. A mismatch is not a broken file with a last good copy to
+fall back on: the installation itself cannot be trusted, so :class:`IntegrityError` is logged
+and raised, and the caller fails as for a policy that cannot be loaded at all.
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gatepost.config import SHIPPED_PACKS, Config, yaml_paths
-from gatepost.errors import PolicyError
-from gatepost.policy import cache
+from gatepost.errors import IntegrityError, PolicyError
+from gatepost.policy import cache, manifest
 from gatepost.policy.compile import CompiledPolicy, compile_policy
 from gatepost.policy.model import PolicySet
 
@@ -62,10 +67,14 @@ def _yaml_files(directory: Path) -> list[Path]:
     return [Path(p) for p in yaml_paths(str(directory))]
 
 
-def _load(packs: list[str], assignments: str | None, hit: cache.Hit | None) -> _Configured:
+def _load(
+    config: Config, packs: list[str], assignments: str | None, hit: cache.Hit | None
+) -> _Configured:
     if hit is not None:
         policy_set, revision = hit
         return _Configured(compile_policy(policy_set, revision), policy_set, cached=True)
+    if config.shipped_packs:
+        _verify_shipped(config)  # an entry is written only after this, and keys on the manifest
     from gatepost.policy.load import load_policy_set  # PyYAML is imported only on a miss
 
     policy_set = load_policy_set(
@@ -77,7 +86,7 @@ def _load(packs: list[str], assignments: str | None, hit: cache.Hit | None) -> _
 def load_configured(config: Config) -> CompiledPolicy:
     """Load exactly what is configured; raises PolicyError on the first problem."""
     packs, assignments = _inputs(config)
-    return _load(packs, assignments, cache.find(config, packs, assignments)[0]).policy
+    return _load(config, packs, assignments, cache.find(config, packs, assignments)[0]).policy
 
 
 def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
@@ -86,11 +95,13 @@ def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
     With ``save``, a clean load from the files saves the last-good snapshot and then caches
     the validated set; a load from the cache saves nothing (its snapshot was saved when the
     entry was written). A fallback is never cached. The files are read only when they are
-    not the cached entry's by their stamp (see :mod:`gatepost.policy.cache`)."""
+    not the cached entry's by their stamp (see :mod:`gatepost.policy.cache`).
+
+    Raises IntegrityError (logged) when the shipped packs are not as built."""
     packs, assignments = _inputs(config)
     hit, key, stamp = cache.find(config, packs, assignments, restamp=save)
     try:
-        loaded = _load(packs, assignments, hit)
+        loaded = _load(config, packs, assignments, hit)
     except PolicyError as exc:
         return _fallback(config, exc)
     if (
@@ -109,6 +120,18 @@ def load_in_force(config: Config, *, save: bool = True) -> LoadedPolicy:
     ):
         _save_snapshot(config)  # the snapshot was removed since the entry was written
     return LoadedPolicy(policy=loaded.policy)
+
+
+def _verify_shipped(config: Config) -> None:
+    """Check the shipped packs against their manifest; an IntegrityError is logged, then
+    raised."""
+    try:
+        manifest.verify()
+    except IntegrityError as exc:
+        from gatepost.local import log_problem  # the log every process of gatepost writes
+
+        log_problem(config, f"POLICY REFUSED, every action is decided by the fail mode: {exc}")
+        raise
 
 
 def _save_snapshot(config: Config) -> bool:
@@ -141,6 +164,8 @@ def _fallback(config: Config, error: PolicyError) -> LoadedPolicy:
 
     snap = _last_good_dir(config)
     if snap.is_dir():
+        if _shipped(snap):
+            _verify_shipped(config)
         files = _yaml_files(SHIPPED_PACKS) if _shipped(snap) else []
         files += _yaml_files(snap / "packs")
         assignments = snap / "assignments.yaml"
@@ -149,6 +174,7 @@ def _fallback(config: Config, error: PolicyError) -> LoadedPolicy:
             return LoadedPolicy(policy=compile_policy(ps), error=error, source="last-good")
         except PolicyError:
             pass
+    _verify_shipped(config)
     shipped = load_policy_set(_yaml_files(SHIPPED_PACKS), None)
     return LoadedPolicy(policy=compile_policy(shipped), error=error, source="shipped")
 
