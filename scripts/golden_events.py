@@ -38,12 +38,12 @@ from gatepost.evidence.event import (
     strip_content,
 )
 from gatepost.evidence.record import make_event
-from gatepost.hook import adapter_for
 from gatepost.pipeline import run_one
 from gatepost.policy.cases import case_action
 from gatepost.policy.compile import compile_policy
 from gatepost.policy.engine import evaluate
 from gatepost.policy.load import load_policy_set
+from gatepost.runtime.boundary import adapter_for
 from gatepost.store.base import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -40,7 +40,7 @@ def run_one(
     adapter: ModuleType, payload: dict[str, Any], config: Config, policy: CompiledPolicy
 ) -> Outcome:
     """Parse, bind, enrich, evaluate and render one payload (AdapterError propagates)."""
-    from gatepost.hook import parse_any
+    from gatepost.runtime.boundary import parse_any
 
     adapter, action = parse_any(adapter, payload)
     action = replace(

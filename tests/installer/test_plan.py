@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from gatepost.errors import ConfigError
-from gatepost.hook import ADAPTERS
 from gatepost.installer import MODULES, Place, spec
 from gatepost.installer._json import gatepost_commands, is_gatepost_command
 from gatepost.installer.probe import PROBES
+from gatepost.runtime.boundary import ADAPTERS
 
 CONFIGS = Path(__file__).parents[1] / "fixtures" / "configs"
 CMD = "/opt/gatepost/bin/gatepost hook {agent}"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from importlib import import_module
 
 from gatepost.errors import ConfigError
-from gatepost.hook import ALIASES
 from gatepost.installer._spec import SCOPES, Place, Source, Spec
+from gatepost.runtime.boundary import ALIASES
 
 MODULES = {
     "claude-code": "gatepost.installer.claude_code",
