@@ -631,7 +631,8 @@ gc.disable()
 t.append(time.perf_counter())
 import gatepost.runtime.fallback
 t.append(time.perf_counter())
-from gatepost.runtime.boundary import adapter_for, handle
+from gatepost.adapters.registry import adapter_for
+from gatepost.runtime.boundary import handle
 from gatepost.runtime.fallback import current_config, load
 data = sys.stdin.buffer.read()
 adapter_for("claude-code")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gatepost.action import Kind
+from gatepost.adapters.registry import ADAPTERS, adapter_for
 from gatepost.installer import spec
-from gatepost.runtime.boundary import ADAPTERS, adapter_for
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "capabilities.md"
 VALUES = {"yes": "yes", "no": "no", "as-block": "as block", "record-only": "recorded only"}

@@ -28,6 +28,7 @@ from typing import Any
 
 from gatepost import codec
 from gatepost.action import Decision, Kind, Verdict
+from gatepost.adapters.registry import adapter_for
 from gatepost.config import SHIPPED_PACKS, load_config
 from gatepost.errors import GatepostError
 from gatepost.evidence.event import (
@@ -43,7 +44,6 @@ from gatepost.policy.cases import case_action
 from gatepost.policy.compile import compile_policy
 from gatepost.policy.engine import evaluate
 from gatepost.policy.load import load_policy_set
-from gatepost.runtime.boundary import adapter_for
 from gatepost.store.base import open_store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
+from gatepost.adapters.registry import ADAPTERS
 from gatepost.errors import ConfigError
 from gatepost.installer import MODULES, Place, spec
 from gatepost.installer._json import gatepost_commands, is_gatepost_command
 from gatepost.installer.probe import PROBES
-from gatepost.runtime.boundary import ADAPTERS
 
 CONFIGS = Path(__file__).parents[1] / "fixtures" / "configs"
 CMD = "/opt/gatepost/bin/gatepost hook {agent}"

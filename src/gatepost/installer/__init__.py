@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from gatepost.adapters.registry import ALIASES
 from gatepost.errors import ConfigError
 from gatepost.installer._spec import SCOPES, Place, Source, Spec
-from gatepost.runtime.boundary import ALIASES
 
 MODULES = {
     "claude-code": "gatepost.installer.claude_code",

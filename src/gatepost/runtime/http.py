@@ -134,7 +134,7 @@ class HookHandler(BaseHTTPRequestHandler):
         agent = self.path.strip("/").split("/")[1]
         data = self.rfile.read(int(headers["content-length"]))
         try:
-            from gatepost.runtime.boundary import adapter_for
+            from gatepost.adapters.registry import adapter_for
 
             adapter_for(agent)
         except Exception as exc:  # the protocol boundary
