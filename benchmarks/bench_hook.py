@@ -629,10 +629,11 @@ t = [time.perf_counter()]
 import gc
 gc.disable()
 t.append(time.perf_counter())
-import gatepost.local
+import gatepost.runtime.fallback
 t.append(time.perf_counter())
-from gatepost.hook import adapter_for, handle
-from gatepost.local import current_config, load
+from gatepost.adapters.registry import adapter_for
+from gatepost.runtime.boundary import handle
+from gatepost.runtime.fallback import current_config, load
 data = sys.stdin.buffer.read()
 adapter_for("claude-code")
 t.append(time.perf_counter())
@@ -660,7 +661,7 @@ t.append(time.perf_counter())
 store.close()
 t.append(time.perf_counter())
 names = ["start-up (gc.disable)",
-         "import gatepost.local", "adapter_for (adapter import)", "current_config",
+         "import gatepost.runtime.fallback", "adapter_for (adapter import)", "current_config",
          "load (cached policy + compile)", "import gatepost.pipeline (lazy, in handle)",
          "handle (parse, bind, enrich, evaluate)",
          "import gatepost.evidence.record", "make_event (redact, hash)",
@@ -673,11 +674,11 @@ json.dump({"phases": [[n, t[i + 1] - t[i]] for i, n in enumerate(names)],
 _PROFILE_SCRIPT = r"""
 import cProfile, gc, json, sys, time
 gc.disable()
-import gatepost.local
+import gatepost.runtime.fallback
 data = sys.stdin.buffer.read()
 prof = cProfile.Profile()
 prof.enable()
-gatepost.local.decide_in_process("claude-code", data)
+gatepost.runtime.fallback.decide_in_process("claude-code", data)
 prof.disable()
 prof.create_stats()
 stats = {f"{k[0]}:{k[1]}({k[2]})": [v[0], v[1], v[2], v[3]] for k, v in prof.stats.items()}
@@ -687,8 +688,8 @@ json.dump({"stats": stats}, sys.stdout)
 
 _DAEMON_SIDE_SCRIPT = r"""
 import cProfile, json, statistics, sys, time
-from gatepost.local import current_config, load
-from gatepost.hook import handle
+from gatepost.runtime.fallback import current_config, load
+from gatepost.runtime.boundary import handle
 from gatepost.evidence.record import make_event
 config, _ = current_config()
 loaded, error = load(config)
@@ -845,14 +846,15 @@ def profile_cold(
     )
 
     p = subprocess.run(
-        [py, "-X", "importtime", "-c", "import gatepost.local"],
+        [py, "-X", "importtime", "-c", "import gatepost.runtime.fallback"],
         env=penv,
         cwd=lay.project,
         capture_output=True,
         timeout=120,
     )
     print_importtime(
-        "python -X importtime -c 'import gatepost.local'", p.stderr.decode(errors="replace")
+        "python -X importtime -c 'import gatepost.runtime.fallback'",
+        p.stderr.decode(errors="replace"),
     )
 
     p = subprocess.run(
@@ -905,7 +907,8 @@ def profile_cold(
     if res is None:
         return
     print(
-        "\ncProfile of one decide_in_process call (fresh process, after import gatepost.local; "
+        "\ncProfile of one decide_in_process call "
+        "(fresh process, after import gatepost.runtime.fallback; "
         "profiling inflates the times):"
     )
     print_pstats(res["stats"], 30, 15)
@@ -1000,7 +1003,7 @@ def main() -> int:
         # the cold measurement must stay cold: no resident process started behind its back
         return {**env, "GATEPOST_HOME": str(d), "GATEPOST_DAEMON_AUTOSTART": "0"}
 
-    from gatepost.local import wait_for_recording
+    from gatepost.runtime.fallback import wait_for_recording
 
     cold_env = gp_env("gp-cold")
     # One untimed call without PYTHONDONTWRITEBYTECODE writes what a first run writes (the

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gatepost.action import Kind
-from gatepost.hook import ADAPTERS, adapter_for
+from gatepost.adapters.registry import ADAPTERS, adapter_for
 from gatepost.installer import spec
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "capabilities.md"

@@ -28,6 +28,7 @@ from typing import Any
 
 from gatepost import codec
 from gatepost.action import Decision, Kind, Verdict
+from gatepost.adapters.registry import adapter_for
 from gatepost.config import SHIPPED_PACKS, load_config
 from gatepost.errors import GatepostError
 from gatepost.evidence.event import (
@@ -38,7 +39,6 @@ from gatepost.evidence.event import (
     strip_content,
 )
 from gatepost.evidence.record import make_event
-from gatepost.hook import adapter_for
 from gatepost.pipeline import run_one
 from gatepost.policy.cases import case_action
 from gatepost.policy.compile import compile_policy

@@ -21,7 +21,7 @@ import pytest
 
 from gatepost.action import Action, Decision, Match, Mode, Verdict
 from gatepost.adapters.base import Reply
-from gatepost.hook import ADAPTERS, adapter_for
+from gatepost.adapters.registry import ADAPTERS, adapter_for
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = ROOT / "tests" / "fixtures" / "payloads"

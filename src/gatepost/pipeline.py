@@ -10,6 +10,7 @@ from typing import Any
 
 from gatepost.action import Action, Decision
 from gatepost.adapters.base import Reply
+from gatepost.adapters.registry import parse_any
 from gatepost.analysis.context import Environment
 from gatepost.analysis.enrich import enrich
 from gatepost.config import Config
@@ -40,8 +41,6 @@ def run_one(
     adapter: ModuleType, payload: dict[str, Any], config: Config, policy: CompiledPolicy
 ) -> Outcome:
     """Parse, bind, enrich, evaluate and render one payload (AdapterError propagates)."""
-    from gatepost.hook import parse_any
-
     adapter, action = parse_any(adapter, payload)
     action = replace(
         action,

@@ -47,7 +47,7 @@ W, B, H = {"protected_write"}, {"gatepost_bypass"}, {"hooks_disabled"}
         ("sqlite3 ~/.gatepost/events.db 'delete from events'", W),
         ("rm ~/.config/systemd/user/gatepost.socket", W),
         ("echo '[Service]' > ~/.config/systemd/user/gatepost.service", W),
-        ("rm ~/Library/LaunchAgents/dev.gatepost.daemon.plist", W),
+        ("rm ~/Library/LaunchAgents/dev.gatepost.service.plist", W),
         ("python3 -c \"import shutil; shutil.rmtree('/home/dev/.gatepost')\"", W),
         ("python3 -c \"open('/home/dev/.gatepost/config.yaml', 'w').write('x')\"", W),
         ("node -e \"require('fs').writeFileSync('/home/dev/.gatepost/assignments.yaml', '')\"", W),

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from gatepost.local import wait_for_recording
+from gatepost.runtime.fallback import wait_for_recording
 from tests.cli.scenario import AWS_KEY, GITHUB_TOKEN, PACKS, SECRETS
 
 GATEPOST = str(Path(sys.executable).parent / "gatepost")

@@ -8,8 +8,8 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from gatepost.local import wait_for_recording
 from gatepost.runtime import checkpoints
+from gatepost.runtime.fallback import wait_for_recording
 from tests.durability.conftest import GATEPOST, hook_env, payload, run_hook
 
 

@@ -17,8 +17,8 @@ from gatepost.action import Decision
 from gatepost.config import Config
 from gatepost.evidence.event import Event
 from gatepost.evidence.record import make_event
-from gatepost.local import deliver_spool, record, spooled
 from gatepost.policy.cases import case_action
+from gatepost.runtime.fallback import deliver_spool, record, spooled
 from gatepost.store.base import open_store
 
 WRITER = r"""

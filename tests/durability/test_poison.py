@@ -15,9 +15,9 @@ import pytest
 from gatepost.action import Decision, Verdict
 from gatepost.evidence.event import Event
 from gatepost.evidence.record import make_event
-from gatepost.local import drain_journal, wait_for_recording
 from gatepost.policy.cases import case_action
 from gatepost.runtime import journal
+from gatepost.runtime.fallback import drain_journal, wait_for_recording
 from gatepost.runtime.keep import journal_decision
 from gatepost.runtime.payload import NOTES_KEY
 from gatepost.store.base import open_store

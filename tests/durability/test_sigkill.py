@@ -18,9 +18,9 @@ from pathlib import Path
 
 from gatepost.action import Decision
 from gatepost.evidence.record import make_event
-from gatepost.local import wait_for_recording
 from gatepost.policy.cases import case_action
 from gatepost.runtime import journal
+from gatepost.runtime.fallback import wait_for_recording
 from gatepost.runtime.keep import frame_of
 from gatepost.store.base import open_store
 from tests.durability.conftest import Daemon, payload, run_hook

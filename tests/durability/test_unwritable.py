@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from gatepost.errors import StoreError
-from gatepost.local import wait_for_recording
 from gatepost.runtime import journal
+from gatepost.runtime.fallback import wait_for_recording
 from gatepost.store.base import open_store
 from tests.durability.conftest import GATEPOST, hook_env, payload
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gatepost.local import wait_for_recording
+from gatepost.runtime.fallback import wait_for_recording
 
 # The redacted event is journaled before the reply, so the evidence models (datetime, hashlib,
 # typing, contextlib) are on the hook path.

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from gatepost.local import wait_for_recording
+from gatepost.runtime.fallback import wait_for_recording
 from tests.corpus.dcg import ROOT as DCG_ROOT
 from tests.corpus.dcg import hook_json_cases
 from tests.shared import require

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from gatepost.adapters.registry import ADAPTERS
 from gatepost.errors import ConfigError
-from gatepost.hook import ADAPTERS
 from gatepost.installer import MODULES, Place, spec
 from gatepost.installer._json import gatepost_commands, is_gatepost_command
 from gatepost.installer.probe import PROBES

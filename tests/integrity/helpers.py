@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gatepost.local import wait_for_recording
+from gatepost.runtime.fallback import wait_for_recording
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 

@@ -583,7 +583,7 @@ def test_shipped_packs_alone_leave_no_snapshot(tmp_path: Path) -> None:
 
 _CHILD = """
 import json, sys
-from gatepost.local import current_config, load
+from gatepost.runtime.fallback import current_config, load
 config, problem = current_config()
 loaded, error = load(config)
 print(json.dumps({"yaml": "yaml" in sys.modules,

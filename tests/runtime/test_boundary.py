@@ -14,10 +14,11 @@ import pytest
 
 from gatepost.action import Decision, Surface, Verdict
 from gatepost.adapters.base import Reply
+from gatepost.adapters.registry import ADAPTERS
 from gatepost.config import SHIPPED_PACKS, Config
-from gatepost.hook import ADAPTERS, MAX_PAYLOAD, HookResult, handle
 from gatepost.policy.compile import CompiledPolicy
 from gatepost.policy.source import load_in_force
+from gatepost.runtime.boundary import MAX_PAYLOAD, HookResult, handle
 
 NOW = "2026-12-01T10:00:00Z"
 AUDIT = "assignments:\n" + "".join(

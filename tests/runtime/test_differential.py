@@ -1,6 +1,6 @@
 """The in-process fallback and the decision service give the same answer to every payload:
 the shipped packs' own test cases and the dcg corpus, sent as hook payloads to a real service
-and decided by :func:`gatepost.local.decide` in this process, on the same home."""
+and decided by :func:`gatepost.runtime.fallback.decide` in this process, on the same home."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from gatepost.config import SHIPPED_PACKS
-from gatepost.local import decide
 from gatepost.policy.load import load_pack
 from gatepost.runtime import auth, client
+from gatepost.runtime.fallback import decide
 from tests.corpus.dcg import all_cases, hook_json_cases
 from tests.runtime.helpers import service
 from tests.shared import dcg_root, require

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from gatepost.local import wait_for_recording
 from gatepost.permissions import loose
+from gatepost.runtime.fallback import wait_for_recording
 
 GATEPOST = str(Path(sys.executable).parent / "gatepost")
 

@@ -257,10 +257,7 @@ _CHANGERS = tuple(
     for m in (
         "cli",
         "installer",
-        "daemon",
-        "hook",
-        "local",
-        "runtime",
+        "runtime",  # the hook boundary, the service, the in-process fallback, the journal
         "store",
         "evidence",
         "retention",

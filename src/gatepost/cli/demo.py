@@ -19,9 +19,9 @@ from gatepost import codec
 from gatepost.adapters import claude_code
 from gatepost.config import load_config
 from gatepost.evidence.record import make_event
-from gatepost.local import record
 from gatepost.pipeline import run_one
 from gatepost.policy.source import load_in_force
+from gatepost.runtime.fallback import record
 
 SAMPLE = "claude-code-session.jsonl"
 

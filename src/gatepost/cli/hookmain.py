@@ -4,7 +4,7 @@ A small client of the decision service (``gatepost daemon``): one authenticated 
 over ``GATEPOST_HOME/run/gatepost.sock`` (see :mod:`gatepost.runtime.client`), starting the
 service first when none answers and waiting for it, bounded. Only when no service can answer,
 or its answer does not verify, does this process load the policy and decide itself
-(:func:`gatepost.local.decide`, the same decisions), answer, and leave the evidence to a
+(:func:`gatepost.runtime.fallback.decide`, the same decisions), answer, and leave the evidence to a
 detached child process. An answer that did not verify is noted on stderr and in the log.
 
 With ``GATEPOST_HOOK_TRACE=1`` the path that answered is written to stderr as the last line:
@@ -73,8 +73,8 @@ def main(argv: list[str]) -> int:
     import gc
 
     gc.disable()
-    from gatepost.local import decide as decide_here
-    from gatepost.local import keep_after_reply, log_problem
+    from gatepost.runtime.fallback import decide as decide_here
+    from gatepost.runtime.fallback import keep_after_reply, log_problem
 
     reply, config, keep = decide_here(agent, data)
     sys.stdout.write(reply.stdout)

@@ -204,8 +204,8 @@ def _daemon(args: argparse.Namespace) -> int:
 
     for loose in tighten(Path(home)):
         print(f"gatepost daemon: made {loose} owner-only", file=sys.stderr)
-    from gatepost.daemon import serve
-    from gatepost.local import current_config
+    from gatepost.runtime.fallback import current_config
+    from gatepost.runtime.service import serve
 
     http_port = args.http_port
     if http_port is None and not args.no_http:

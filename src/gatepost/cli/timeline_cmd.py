@@ -64,7 +64,7 @@ def session_events(store: EventStore, session: str) -> list[Event]:
     events = store.timeline(session)
     if events or ":" in session:
         return events
-    from gatepost.hook import ADAPTERS
+    from gatepost.adapters.registry import ADAPTERS
 
     found = [e for agent in ADAPTERS for e in store.timeline(f"{agent}:{session}")]
     return sorted(found, key=lambda e: (e.time, e.seq))

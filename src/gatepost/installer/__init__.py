@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from gatepost.adapters.registry import ALIASES
 from gatepost.errors import ConfigError
-from gatepost.hook import ALIASES
 from gatepost.installer._spec import SCOPES, Place, Source, Spec
 
 MODULES = {

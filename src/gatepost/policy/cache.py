@@ -261,7 +261,7 @@ def _make_key(path: str) -> str:
 
 
 def _refuse(config: Config, path: str, why: str) -> None:
-    from gatepost.local import log_problem  # the log every process of gatepost writes
+    from gatepost.runtime.fallback import log_problem  # the log every gatepost process writes
 
     log_problem(config, f"policy cache {path} refused: {why}; the policy is built from its files")
 

@@ -272,7 +272,7 @@ def keep(config: Config, revision: str) -> str:
     logged), or "". Two processes that see the same change record it once."""
     problem = _keep(config, revision)
     if problem:
-        from gatepost.local import log_problem  # the log every process of gatepost writes
+        from gatepost.runtime.fallback import log_problem  # the log every gatepost process writes
 
         log_problem(config, problem)
     return problem
@@ -324,8 +324,8 @@ def _record(config: Config, changes: list[Change], revision: str) -> str:
     from gatepost.action import Actor
     from gatepost.evidence.record import make_event
     from gatepost.identity import host_identity, user_identity
-    from gatepost.local import record
     from gatepost.pipeline import now_rfc3339
+    from gatepost.runtime.fallback import record
 
     actor = Actor(user=user_identity(config), host=host_identity(), groups=config.groups)
     events = [

@@ -128,7 +128,7 @@ def _verify_shipped(config: Config) -> None:
     try:
         manifest.verify()
     except IntegrityError as exc:
-        from gatepost.local import log_problem  # the log every process of gatepost writes
+        from gatepost.runtime.fallback import log_problem  # the log every gatepost process writes
 
         log_problem(config, f"POLICY REFUSED, every action is decided by the fail mode: {exc}")
         raise

@@ -19,8 +19,8 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
-from gatepost.hook import HookResult
 from gatepost.runtime import auth
+from gatepost.runtime.boundary import HookResult
 from gatepost.runtime.pool import BoundedPoolMixIn
 
 MAX_BODY = 4 * 1024 * 1024
@@ -134,7 +134,7 @@ class HookHandler(BaseHTTPRequestHandler):
         agent = self.path.strip("/").split("/")[1]
         data = self.rfile.read(int(headers["content-length"]))
         try:
-            from gatepost.hook import adapter_for
+            from gatepost.adapters.registry import adapter_for
 
             adapter_for(agent)
         except Exception as exc:  # the protocol boundary

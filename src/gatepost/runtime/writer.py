@@ -119,7 +119,7 @@ class Writer:
             if r.raw is not None:
                 raws.append((event.id, r.raw))
         store = self._open()
-        from gatepost.local import deliver_spool  # events spooled by earlier versions
+        from gatepost.runtime.fallback import deliver_spool  # events spooled by earlier versions
 
         deliver_spool(self.config, store)
         try:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, replace
-from importlib import import_module
-from types import FrameType, ModuleType
+from types import FrameType
 
 from gatepost.action import Action, Decision, Mode, Surface, Verdict
 from gatepost.adapters.base import Reply
+from gatepost.adapters.registry import adapter_for
 from gatepost.config import Config
 from gatepost.errors import GatepostError
 from gatepost.ids import new_id
@@ -28,16 +28,6 @@ if TYPE_CHECKING:
 else:  # the C module behind ``signal``: the same functions without its enum classes (~1 ms)
     import _signal
 
-ADAPTERS = {
-    "claude-code": "gatepost.adapters.claude_code",
-    "codex": "gatepost.adapters.codex",
-    "gemini-cli": "gatepost.adapters.gemini",
-    "cursor": "gatepost.adapters.cursor",
-    "copilot": "gatepost.adapters.copilot",
-    "vscode": "gatepost.adapters.vscode",
-    "windsurf": "gatepost.adapters.windsurf",
-}
-ALIASES = {"claude": "claude-code", "gemini": "gemini-cli", "copilot-cli": "copilot"}
 MAX_PAYLOAD = 4 * 1024 * 1024  # bytes; larger payloads are refused in the fail mode
 
 
@@ -52,51 +42,6 @@ class HookResult:
     reply: Reply
     action: Action
     decision: Decision
-
-
-def adapter_for(agent: str) -> ModuleType:
-    name = ALIASES.get(agent, agent)
-    if name not in ADAPTERS:
-        known = ", ".join(sorted(ADAPTERS))
-        raise GatepostError(f"unknown agent {agent!r} (known: {known})")
-    return import_module(ADAPTERS[name])
-
-
-def parse_any(adapter: ModuleType, payload: dict[str, Any]) -> tuple[ModuleType, Action]:
-    """Parse with the named agent's adapter, or with the adapter of the agent that really sent
-    the payload.
-
-    Agents read each other's hook files (VS Code loads Claude Code's settings and Copilot's
-    hook folder; Copilot CLI and VS Code share ``.github/hooks``), so a hook installed for one
-    agent receives another's payloads. When the named adapter cannot parse a payload, or parses
-    it as an action it does not recognise, the other adapters are tried; the first that
-    recognises it parses and renders, so the reply is in the protocol of the agent that asked.
-    """
-    from gatepost.action import Kind
-    from gatepost.errors import AdapterError
-
-    first_error: AdapterError | None = None
-    action: Action | None = None
-    try:
-        action = adapter.parse(payload)
-        if action.operation.kind is not Kind.OTHER:
-            return adapter, action
-    except AdapterError as exc:
-        first_error = exc
-    for name in ADAPTERS.values():
-        other = import_module(name)
-        if other is adapter:
-            continue
-        try:
-            candidate = other.parse(payload)
-        except AdapterError:
-            continue
-        if candidate.operation.kind is not Kind.OTHER:
-            return other, candidate
-    if action is not None:
-        return adapter, action
-    assert first_error is not None
-    raise first_error
 
 
 def fail_mode(config: Config, policy: CompiledPolicy | None, action: Action | None) -> str:

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 from gatepost.adapters.base import Reply
+from gatepost.adapters.registry import adapter_for
 from gatepost.config import Config, load_config
 from gatepost.errors import ConfigError, GatepostError, StoreError
-from gatepost.hook import HookResult, adapter_for, handle
 from gatepost.policy import changes
 from gatepost.policy.source import LoadedPolicy, load_in_force
+from gatepost.runtime.boundary import HookResult, handle
 
 TYPE_CHECKING = False  # not typing's: a cold hook does not import typing
 if TYPE_CHECKING:

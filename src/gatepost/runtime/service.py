@@ -19,12 +19,13 @@ import threading
 import time
 from pathlib import Path
 
+from gatepost.adapters.registry import adapter_for
 from gatepost.config import Config
-from gatepost.hook import HookResult, adapter_for, handle
-from gatepost.local import current_config, load
 from gatepost.policy.source import LoadedPolicy
 from gatepost.runtime import activation, auth
+from gatepost.runtime.boundary import HookResult, handle
 from gatepost.runtime.client import MAGIC, encode_reply
+from gatepost.runtime.fallback import current_config, load
 from gatepost.runtime.pool import BoundedPoolMixIn
 
 __all__ = ["Resident", "UnixService", "serve"]
