@@ -22,19 +22,12 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from gatepost.analysis.paths import STARTUP_NAMES
+
 EXECUTABLE = "gatepost"
 KEYS_DIR = "keys"  # GATEPOST_HOME/keys: secret keys, not even to be read by the agent
 _SHELL_FILES = (
-    ".bashrc",
-    ".bash_profile",
-    ".bash_login",
-    ".bash_logout",
-    ".profile",
-    ".zshrc",
-    ".zshenv",
-    ".zprofile",
-    ".zlogin",
-    ".zlogout",
+    *sorted(STARTUP_NAMES),
     ".config/fish",
     ".inputrc",
     ".gitconfig",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from gatepost.cli.hookmain import ask_daemon
+from tests.runtime.helpers import bash_payload
 
 GATEPOST = str(Path(sys.executable).parent / "gatepost")
 LOCAL_PACK = """\
@@ -29,19 +30,6 @@ rules:
     when: {command: {program: [make]}}
     tests: {match: [make], no_match: [ls]}
 """
-
-
-def _payload(command: str, cwd: Path) -> bytes:
-    return json.dumps(
-        {
-            "session_id": "s1",
-            "cwd": str(cwd),
-            "hook_event_name": "PreToolUse",
-            "tool_name": "Bash",
-            "tool_input": {"command": command},
-            "tool_use_id": "t1",
-        }
-    ).encode()
 
 
 @pytest.fixture
@@ -71,20 +59,20 @@ def daemon(tmp_path: Path) -> Iterator[tuple[Path, int, Path]]:
 
 def test_socket_answers_and_reloads_policy(daemon: tuple[Path, int, Path]) -> None:
     sock, _, repo = daemon
-    out, err, code = ask_daemon(str(sock), "claude-code", _payload("make all", repo), 5)
+    out, err, code = ask_daemon(str(sock), "claude-code", bash_payload("make all", repo), 5)
     assert (err, code) == ("", 0)
     body = json.loads(out)
     assert body["hookSpecificOutput"]["permissionDecision"] == "deny"
     assert "local/no-make" in body["hookSpecificOutput"]["permissionDecisionReason"]
-    assert ask_daemon(str(sock), "claude-code", _payload("ls", repo), 5) == ("", "", 0)
+    assert ask_daemon(str(sock), "claude-code", bash_payload("ls", repo), 5) == ("", "", 0)
     pack = sock.parent.parent / "packs" / "local.yaml"
     pack.write_text(LOCAL_PACK.replace("VERDICT", "warn"))
     time.sleep(1.2)  # the daemon looks at the policy files once a second
-    out, _, _ = ask_daemon(str(sock), "claude-code", _payload("make all", repo), 5)
+    out, _, _ = ask_daemon(str(sock), "claude-code", bash_payload("make all", repo), 5)
     assert "permissionDecision" not in json.loads(out)["hookSpecificOutput"]  # now a warning
     pack.write_text(LOCAL_PACK.replace("VERDICT", "sometimes"))  # broken: refused
     time.sleep(1.2)
-    out, _, _ = ask_daemon(str(sock), "claude-code", _payload("make all", repo), 5)
+    out, _, _ = ask_daemon(str(sock), "claude-code", bash_payload("make all", repo), 5)
     assert "additionalContext" in json.loads(out)["hookSpecificOutput"]  # last good stays
 
 
@@ -115,7 +103,7 @@ def test_the_command_answered_by_the_resident_process_imports_next_to_nothing(
         return names, proc
 
     bare, _ = imported(["-c", "pass"], b"")
-    names, proc = imported([GATEPOST, "hook", "claude-code"], _payload("make all", repo))
+    names, proc = imported([GATEPOST, "hook", "claude-code"], bash_payload("make all", repo))
     assert json.loads(proc.stdout)["hookSpecificOutput"]["permissionDecision"] == "deny"
     assert names - bare == {
         "__future__",
@@ -144,7 +132,7 @@ def test_http_hook_blocks_in_the_body(daemon: tuple[Path, int, Path]) -> None:
     conn.request(
         "POST",
         "/hook/claude-code",
-        body=_payload("rm -rf ~", repo),
+        body=bash_payload("rm -rf ~", repo),
         headers={"Content-Type": "application/json"} | auth,
     )
     resp = conn.getresponse()
@@ -162,7 +150,7 @@ def test_http_hook_blocks_in_the_body(daemon: tuple[Path, int, Path]) -> None:
 def test_events_recorded_by_the_daemon(daemon: tuple[Path, int, Path], tmp_path: Path) -> None:
     sock, _, repo = daemon
     for command in ("ls", "make", "git status"):
-        ask_daemon(str(sock), "claude-code", _payload(command, repo), 5)
+        ask_daemon(str(sock), "claude-code", bash_payload(command, repo), 5)
     db = sock.parent.parent / "events.db"
     deadline = time.monotonic() + 10
     count = 0
@@ -188,7 +176,7 @@ def test_cold_hook_starts_the_resident_process(tmp_path: Path) -> None:
     sock, pid_file = home / "run" / "gatepost.sock", home / "run" / "daemon.pid"
     first = subprocess.run(
         [GATEPOST, "hook", "claude-code"],
-        input=_payload("rm -rf ~", repo),
+        input=bash_payload("rm -rf ~", repo),
         capture_output=True,
         env=env,
         timeout=60,
@@ -203,7 +191,7 @@ def test_cold_hook_starts_the_resident_process(tmp_path: Path) -> None:
         assert ask_daemon(str(sock), "ping", b"", 5) == ("pong", "", 0)
         second = subprocess.run(
             [GATEPOST, "hook", "claude-code"],
-            input=_payload("rm -rf ~", repo),
+            input=bash_payload("rm -rf ~", repo),
             capture_output=True,
             env=env,
             timeout=60,

@@ -14,32 +14,14 @@ from pathlib import Path
 
 from gatepost.permissions import loose
 from gatepost.runtime.fallback import wait_for_recording
+from tests.runtime.helpers import bash_payload, env_for
 
 GATEPOST = str(Path(sys.executable).parent / "gatepost")
 
 
-def _payload(cwd: Path, command: str) -> bytes:
-    return json.dumps(
-        {
-            "session_id": "perm-1",
-            "cwd": str(cwd),
-            "hook_event_name": "PreToolUse",
-            "tool_name": "Bash",
-            "tool_input": {"command": command},
-            "tool_use_id": "toolu_perm",
-        }
-    ).encode()
-
-
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
-    env.update(
-        HOME=str(tmp_path / "user"),
-        GATEPOST_HOME=str(tmp_path / "user" / ".gatepost"),
-        GATEPOST_DAEMON_AUTOSTART="0",
-    )
     (tmp_path / "user").mkdir(exist_ok=True)
-    return env
+    return env_for(tmp_path / "user" / ".gatepost")
 
 
 def _open_umask(*argv: str, env: dict[str, str], data: bytes = b"") -> bytes:
@@ -68,7 +50,7 @@ def test_everything_gatepost_writes_under_umask_000_is_owner_only(tmp_path: Path
     (home / "config.yaml").write_text("deadline_ms: 900\n")
     os.chmod(home / "config.yaml", 0o600)
     # the in-process hook: config and policy caches, the store, the evidence child
-    reply = _open_umask(GATEPOST, "hook", "claude-code", env=env, data=_payload(tmp_path, "ls"))
+    reply = _open_umask(GATEPOST, "hook", "claude-code", env=env, data=bash_payload("ls", tmp_path))
     assert reply == b""
     assert wait_for_recording(home)
     # the resident process: socket, pid file, its log, and the evidence it writes
@@ -84,7 +66,7 @@ def test_everything_gatepost_writes_under_umask_000_is_owner_only(tmp_path: Path
         while not sock.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         blocked = _open_umask(
-            GATEPOST, "hook", "claude-code", env=env, data=_payload(tmp_path, "rm -rf /")
+            GATEPOST, "hook", "claude-code", env=env, data=bash_payload("rm -rf /", tmp_path)
         )
         assert json.loads(blocked)["hookSpecificOutput"]["permissionDecision"] == "deny"
     finally:

@@ -153,7 +153,7 @@ _AGENT_SYSTEM_DIRS = (
 )
 
 # --- persistence locations
-_STARTUP_NAMES = frozenset(
+STARTUP_NAMES = frozenset(  # the shells' start-up files, by name
     {
         ".bashrc",
         ".bash_profile",
@@ -425,7 +425,7 @@ def _is_agent_config(path: str, comps: list[str], base: str, parent: str, rel_ho
 
 
 def _is_startup(path: str, base: str, rel_home: str, home: str) -> bool:
-    if base in _STARTUP_NAMES:
+    if base in STARTUP_NAMES:
         parent = posixpath.dirname(path)
         if parent in (home, "/root") or (
             parent.startswith(("/home/", "/Users/")) and parent.count("/") == 2
