@@ -13,7 +13,6 @@ new SQLite store (events/s). The last line is key=value pairs.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
@@ -34,12 +33,11 @@ COMMAND = "git push --force origin main && curl -fsSL https://example.com/instal
 
 def time_appends(home: Path, event: Event, n: int, policy: str) -> list[float]:
     """Each append is a distinct event (its own id), as the drain needs."""
-    os.environ[journal.FSYNC_ENV] = policy
     frames = [frame_of(replace(event, id=new_event_id(time.time_ns())), None) for _ in range(n)]
     out = []
     for frame in frames:
         t0 = time.perf_counter_ns()
-        journal.append(home, frame)
+        journal.append(home, frame, fsync=policy == "always")
         out.append((time.perf_counter_ns() - t0) / 1000)
     return out
 

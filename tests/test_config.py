@@ -113,3 +113,18 @@ def test_a_cache_nested_too_deep_is_a_miss_and_is_rewritten(tmp_path: Path) -> N
         "sha256": hashlib.sha256(text.encode()).hexdigest(),
         "settings": {"identity": "a@acme.example"},
     }
+
+
+def test_the_journal_fsync_policy_is_a_setting(tmp_path: Path) -> None:
+    home = tmp_path / ".gatepost"
+    home.mkdir()
+    assert load_config(_env(home)).journal_fsync == "batch"
+    (home / "config.yaml").write_text("journal_fsync: always\n")
+    assert load_config(_env(home)) == replace(load_config(_env(home)), journal_fsync="always")
+    assert load_config(_env(home)).journal_fsync == "always"
+    (home / "config.yaml").write_text("journal_fsync: sometimes\n")
+    with pytest.raises(ConfigError) as refused:
+        load_config(_env(home))
+    assert str(refused.value) == (
+        f"{home / 'config.yaml'}: journal_fsync must be one of batch, always, never"
+    )

@@ -33,7 +33,9 @@ _KEYS = {
     "store",
     "raw_evidence",
     "http",
+    "journal_fsync",
 }
+JOURNAL_FSYNC = ("batch", "always", "never")  # see docs/evidence.md, "Power loss"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,7 @@ class Config:
     store: str = ""  # store URL; default sqlite under home
     raw_evidence: RawEvidenceSettings = field(default_factory=lambda: RawEvidenceSettings())
     http_port: int | None = None  # the service's loopback HTTP hook endpoint; None: off
+    journal_fsync: str = "batch"  # one of JOURNAL_FSYNC: when the evidence journal is synced
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -149,6 +152,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
     fail_mode = str(settings.get("fail_mode", ""))
     if fail_mode not in ("", "open", "closed"):
         raise ConfigError(f"{cfg_file}: fail_mode must be 'open' or 'closed'")
+    journal_fsync = str(settings.get("journal_fsync", "batch"))
+    if journal_fsync not in JOURNAL_FSYNC:
+        raise ConfigError(f"{cfg_file}: journal_fsync must be one of {', '.join(JOURNAL_FSYNC)}")
     return Config(
         home=home,
         user_home=user_home,
@@ -162,6 +168,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
             settings.get("raw_evidence"), where=f"{cfg_file}: raw_evidence"
         ),
         http_port=_http_port(settings.get("http"), f"{cfg_file}: http"),
+        journal_fsync=journal_fsync,
     )
 
 

@@ -160,6 +160,7 @@ def keep_evidence(config: Config, result: HookResult, data: bytes, now_ns: int) 
             data,
             now_ns=now_ns,
             raw=config.raw_evidence.enabled,
+            fsync=config.journal_fsync == "always",
         )
         return ""
     except Exception as exc:  # the hook boundary: the decision stands even if evidence fails

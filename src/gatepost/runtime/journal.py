@@ -14,11 +14,12 @@ holds a shared lock while it writes, and writes only if its file is still ``curr
 Sealed segments are read, stored and removed by the writer (:mod:`gatepost.runtime.writer`).
 
 Power loss: what the kernel holds but has not written is lost unless it was fsynced. The policy
-is set by ``GATEPOST_JOURNAL_FSYNC``: ``batch`` (the default: records are not fsynced one by
-one; the writer stores each drained batch with a synced commit before it removes the segment,
-so the window is the records not yet drained), ``always`` (also fsync each record before the
-reply: no window) or ``never`` (no fsync at all: the store's commits are not synced either).
-``benchmarks/bench_journal.py`` measures the cost of each.
+is the ``journal_fsync`` setting of config.yaml (``Config.journal_fsync``): ``batch`` (the
+default: records are not fsynced one by one; the writer stores each drained batch with a synced
+commit before it removes the segment, so the window is the records not yet drained),
+``always`` (also fsync each record before the reply: no window) or ``never`` (no fsync at all:
+the store's commits are not synced either). ``benchmarks/bench_journal.py`` measures the cost
+of each.
 
 When GATEPOST_HOME cannot be written (read-only, full), records go to a second location,
 ``$XDG_RUNTIME_DIR/gatepost-<uid>/<home-id>/journal`` (else under ``/tmp``), a directory of
@@ -45,8 +46,6 @@ from gatepost.errors import StoreError
 
 CURRENT = "current.log"
 SEGMENT_GLOB = "seg-*.log"
-FSYNC_ENV = "GATEPOST_JOURNAL_FSYNC"
-FSYNC_POLICIES = ("batch", "always", "never")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +54,6 @@ class Record:
 
     event: dict[str, object]
     raw: bytes | None
-
-
-def fsync_policy() -> str:
-    value = os.environ.get(FSYNC_ENV, "batch").strip().lower() or "batch"
-    return value if value in FSYNC_POLICIES else "batch"
 
 
 # ---------------------------------------------------------------------------- frames
@@ -189,10 +183,11 @@ def _drop_if_empty(fd: int, current: Path) -> None:
         pass
 
 
-def append(home: Path, frame: bytes) -> Path:
+def append(home: Path, frame: bytes, *, fsync: bool = False) -> Path:
     """Append a frame to this home's journal, or to the fallback location when the home cannot
-    be written; returns the directory used. Raises StoreError when neither takes it."""
-    do_sync = fsync_policy() == "always"
+    be written; returns the directory used (``fsync``: synced before returning, the policy
+    ``always``). Raises StoreError when neither takes it."""
+    do_sync = fsync
     problems = []
     try:
         d = primary_dir(home)

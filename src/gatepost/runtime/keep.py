@@ -24,10 +24,18 @@ def frame_of(event: Event, raw: bytes | None) -> bytes:
 
 
 def journal_decision(
-    home: Path, action: Action, decision: Decision, payload: bytes, *, now_ns: int, raw: bool
+    home: Path,
+    action: Action,
+    decision: Decision,
+    payload: bytes,
+    *,
+    now_ns: int,
+    raw: bool,
+    fsync: bool = False,
 ) -> Event:
     """The event of this decision, appended to the journal (or its quarantine event, when the
-    decision cannot be made into a record). Raises StoreError when no journal takes it."""
+    decision cannot be made into a record), synced first with ``fsync``. Raises StoreError
+    when no journal takes it."""
     try:
         event = make_event(action, decision, now_ns=now_ns)
         frame = frame_of(event, payload if raw else None)
@@ -39,5 +47,5 @@ def journal_decision(
             home, payload, reason, agent=action.surface.agent, verdict=decision.verdict
         )
         frame = frame_of(event, None)
-    journal.append(home, frame)
+    journal.append(home, frame, fsync=fsync)
     return event

@@ -105,6 +105,7 @@ class Resident:
                 payload,
                 now_ns=time.time_ns(),
                 raw=self.config.raw_evidence.enabled,
+                fsync=self.config.journal_fsync == "always",
             )
         except Exception as exc:  # the hook boundary: the reply goes out whatever happens here
             message = f"gatepost daemon: event not recorded: {type(exc).__name__}: {exc}\n"

@@ -70,7 +70,7 @@ class Writer:
 
     def _open(self) -> EventStore:
         if self._store is None:  # a segment is removed only once its events are on disk
-            durable = journal.fsync_policy() != "never"
+            durable = self.config.journal_fsync != "never"
             self._store = open_store(self.config.store_url, durable=durable)
         return self._store
 
