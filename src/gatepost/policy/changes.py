@@ -322,13 +322,22 @@ def _record(config: Config, changes: list[Change], revision: str) -> str:
     if not changes:
         return ""
     from gatepost.action import Actor
+    from gatepost.errors import StoreError
     from gatepost.evidence.record import make_event
     from gatepost.identity import host_identity, user_identity
     from gatepost.pipeline import now_rfc3339
-    from gatepost.runtime.fallback import record
+    from gatepost.runtime import journal
+    from gatepost.runtime.keep import frame_of
 
     actor = Actor(user=user_identity(config), host=host_identity(), groups=config.groups)
     events = [
         make_event(action_of(c, now_rfc3339(), actor), decision_of(c, revision)) for c in changes
     ]
-    return record(config, events)
+    try:  # into the journal, as every decision; the writer moves it to the store
+        for event in events:
+            journal.append(
+                config.home, frame_of(event, None), fsync=config.journal_fsync == "always"
+            )
+    except (StoreError, ValueError) as exc:
+        return f"policy changes not recorded: {exc}"
+    return ""
