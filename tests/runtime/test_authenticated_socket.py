@@ -91,7 +91,8 @@ def test_a_fake_server_on_the_socket_is_not_trusted(tmp_path: Path, with_tag: bo
         " does not verify; decided in this process",
         "gatepost-path: fallback",
     ]
-    assert recorded(home, 1) == [("block", RULE)]  # and the event is recorded
+    # the decision is recorded, and so is the answer that was not trusted
+    assert recorded(home, 2) == [("block", RULE), ("warn", "")]
     log = (home / "log" / "gatepost.log").read_text()
     assert "hook claude-code: decision service not trusted" in log
 

@@ -77,6 +77,13 @@ def main(argv: list[str]) -> int:
     from gatepost.runtime.fallback import keep_after_reply, log_problem
 
     reply, config, keep = decide_here(agent, data)
+    if config is not None and note:  # in the journal before the reply, as the decision is
+        from gatepost.runtime.fallback import record_untrusted
+
+        log_problem(config, f"hook {agent}: {note}; decided in this process")
+        problem = record_untrusted(config, agent, note)
+        if problem:
+            log_problem(config, problem)
     sys.stdout.write(reply.stdout)
     sys.stderr.write(reply.stderr)
     if note:
@@ -85,8 +92,6 @@ def main(argv: list[str]) -> int:
         sys.stderr.write(f"{_sep(reply.stderr if not note else '')}gatepost-path: fallback\n")
     sys.stdout.flush()
     sys.stderr.flush()
-    if config is not None and note:
-        log_problem(config, f"hook {agent}: {note}; decided in this process")
     if config is not None and keep is not None:
         keep_after_reply(config, keep)
     return reply.exit_code

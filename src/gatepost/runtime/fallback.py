@@ -167,6 +167,31 @@ def keep_evidence(config: Config, result: HookResult, data: bytes, now_ns: int) 
         return f"event not recorded: {type(exc).__name__}: {exc}"
 
 
+def record_untrusted(config: Config, agent: str, note: str) -> str:
+    """Journal an event saying that something answered on the service's socket but could not
+    be trusted, so this hook decided in its own process (the decision is its own event). A
+    warning: the answer may have been a forgery. Returns a problem to report, or ""."""
+    from gatepost.action import Action, Actor, Decision, Kind, Operation, Surface, Verdict
+    from gatepost.identity import host_identity, user_identity
+    from gatepost.ids import new_id
+    from gatepost.pipeline import now_rfc3339
+
+    action = Action(
+        id=new_id(),
+        time=now_rfc3339(),
+        actor=Actor(user=user_identity(config), host=host_identity(), groups=config.groups),
+        surface=Surface(agent="gatepost", event="service-untrusted", phase="session"),
+        operation=Operation(kind=Kind.OTHER, content=note),
+        raw={"agent": agent, "note": note},
+    )
+    decision = Decision(
+        verdict=Verdict.WARN,
+        explanation=f"hook {agent}: {note}; the hook decided in its own process",
+    )
+    result = HookResult(reply=Reply(), action=action, decision=decision)
+    return keep_evidence(config, result, b"", time.time_ns())
+
+
 def drain_journal(config: Config) -> str:
     """Move the journal to the store and sign its head; returns a problem to report, or ""."""
     from gatepost.runtime.writer import Writer
