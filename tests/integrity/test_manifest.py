@@ -7,11 +7,10 @@ from __future__ import annotations
 import hashlib
 import json
 import runpy
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -148,26 +147,6 @@ def test_an_intact_copy_decides_as_the_package(tmp_path: Path) -> None:
     assert check.stdout == "[]\n"
     _blocked_by_rule(install)
     assert log_lines(install) == []
-
-
-@pytest.fixture
-def resident(tmp_path: Path) -> Iterator[Install]:
-    install = make_install(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gatepost.cli.main", "daemon", "--no-http"],
-        env=install.env(),
-        stderr=subprocess.DEVNULL,
-    )
-    sock = install.home / "run" / "gatepost.sock"
-    deadline = time.monotonic() + 20
-    while not sock.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        assert sock.exists(), "the resident process did not start"
-        yield install
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 def test_the_resident_process_never_applies_a_weakened_pack(resident: Install) -> None:

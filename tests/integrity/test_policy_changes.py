@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from gatepost.cli.hookmain import ask_daemon
 
@@ -150,26 +144,6 @@ def test_a_broken_edit_is_recorded_while_the_last_good_policy_stays(tmp_path: Pa
             "changed; it does not parse",
         )
     ]
-
-
-@pytest.fixture
-def resident(tmp_path: Path) -> Iterator[Install]:
-    install = make_install(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gatepost.cli.main", "daemon", "--no-http"],
-        env=install.env(),
-        stderr=subprocess.DEVNULL,
-    )
-    sock = install.home / "run" / "gatepost.sock"
-    deadline = time.monotonic() + 20
-    while not sock.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        assert sock.exists(), "the resident process did not start"
-        yield install
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=20)
 
 
 def test_the_resident_process_records_the_edits_it_reloads(resident: Install) -> None:
