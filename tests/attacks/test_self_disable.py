@@ -88,6 +88,21 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
+def _run(home: Path, agent: str, payload: dict[str, Any]) -> subprocess.CompletedProcess[str]:
+    """``gatepost hook AGENT`` in the project, as the agent runs it; it must exit 0."""
+    done = subprocess.run(
+        [GATEPOST, "hook", agent],
+        input=json.dumps(payload),
+        cwd=home / "project",
+        env=_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def hook(home: Path, tool: str, tool_input: dict[str, Any]) -> Seen:
     """Send one PreToolUse payload through ``gatepost hook claude-code``; what came back."""
     payload = {
@@ -98,16 +113,7 @@ def hook(home: Path, tool: str, tool_input: dict[str, Any]) -> Seen:
         "tool_input": tool_input,
         "tool_use_id": "toolu_attack",
     }
-    done = subprocess.run(
-        [GATEPOST, "hook", "claude-code"],
-        input=json.dumps(payload),
-        cwd=home / "project",
-        env=_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run(home, "claude-code", payload)
     if not done.stdout.strip():
         return ALLOW
     reply = json.loads(done.stdout)
@@ -259,16 +265,7 @@ def test_codex_cannot_ask_so_padding_is_denied(home: Path) -> None:
         "tool_input": {"command": PAD + " rm -rf /etc"},
         "tool_use_id": "c1",
     }
-    done = subprocess.run(
-        [GATEPOST, "hook", "codex"],
-        input=json.dumps(payload),
-        cwd=home / "project",
-        env=_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run(home, "codex", payload)
     out = json.loads(done.stdout)["hookSpecificOutput"]
     assert out["permissionDecision"] == "deny"
     assert "rule agent-integrity/beyond-analysis-limits " in out["permissionDecisionReason"]
