@@ -6,24 +6,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-GATEPOST = str(Path(sys.executable).parent / "gatepost")
-
-
-def hook_env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GATEPOST")}
-    env |= {
-        "GATEPOST_HOME": str(home),
-        "HOME": str(home.parent),
-        "GATEPOST_DAEMON_AUTOSTART": "0",
-    }
-    return env
+from tests.runtime.helpers import GATEPOST
+from tests.runtime.helpers import env_for as hook_env
 
 
 def payload(command: str, cwd: Path, **extra: object) -> bytes:
