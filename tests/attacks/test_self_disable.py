@@ -183,6 +183,10 @@ COMMANDS: list[tuple[str, Seen]] = [
     ("echo '{{}}' > ~/.claude/settings.json", AGENT_CONFIG),
     ("claude --settings '{{\"disableAllHooks\": true}}' -p go", HOOKS_OFF),
     ("CLAUDE_CONFIG_DIR=/tmp/empty claude -p go", HOOKS_OFF),
+    ("HOME=/tmp/empty claude -p go", HOOKS_OFF),
+    ("GATEPOST_HOME=/tmp/open claude -p go", BYPASS),
+    ("env GATEPOST_HOME=/tmp/open codex exec go", BYPASS),
+    ("export GATEPOST_HOME=/tmp/open", BYPASS),
     ("codex -c features.hooks=false exec go", HOOKS_OFF),
     ("cat ~/.gatepost/keys/raw.key", KEYS),
     # everyday use of gatepost stays allowed

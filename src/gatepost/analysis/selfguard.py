@@ -49,8 +49,18 @@ _STOPS = frozenset(
 _AGENTS = frozenset({"claude", "codex", "gemini", "copilot", "cursor-agent"})
 # environment variables that move an agent's configuration (and so its hooks) elsewhere
 _AGENT_HOMES = frozenset(
-    {"CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "COPILOT_HOME", "XDG_CONFIG_HOME"}
+    {
+        "HOME",
+        "CLAUDE_CONFIG_DIR",
+        "CODEX_HOME",
+        "GEMINI_CLI_HOME",
+        "COPILOT_HOME",
+        "XDG_CONFIG_HOME",
+    }
 )
+# moves gatepost's configuration, policy and evidence elsewhere for every process started after
+_GATEPOST_HOME = "GATEPOST_HOME"
+_DECLARERS = frozenset({"export", "declare", "typeset", "readonly", "local"})
 # MCP tools whose names say they only read
 _MCP_READERS = ("read", "get", "list", "search", "find", "view", "stat", "info", "show", "cat")
 _MAX_MCP_STRINGS = 256
@@ -76,7 +86,12 @@ def guard_flags(op: Operation, env: Environment) -> set[str]:
             out.add("protected_write")
         if _inline_touches(c, env):
             out.add("protected_write")
-        if _runs_gatepost_changer(c) or _talks_to_service(c, env) or _kills(c, cmds):
+        if (
+            _runs_gatepost_changer(c)
+            or _talks_to_service(c, env)
+            or _kills(c, cmds)
+            or _moves_gatepost_home(c)
+        ):
             out.add("gatepost_bypass")
         if c.program in _AGENTS and _hooks_off(c):
             out.add("hooks_disabled")
@@ -330,6 +345,16 @@ def _kills(c: SimpleCommand, cmds: tuple[SimpleCommand, ...]) -> bool:
 
 def _named(k: SimpleCommand) -> bool:
     return any(_NAME in a for a in k.argv)
+
+
+def _moves_gatepost_home(c: SimpleCommand) -> bool:
+    """GATEPOST_HOME set for a command (``GATEPOST_HOME=... claude``, ``env ...``) or for the
+    rest of the shell (``export``, ``declare``): the hooks of what runs then read another
+    home's configuration and policy, which the agent may have written."""
+    names = [a.partition("=")[0] for a in c.assignments]
+    if c.program in _DECLARERS:
+        names += [a.partition("=")[0] for a in c.argv if "=" in a]
+    return _GATEPOST_HOME in names
 
 
 def _hooks_off(c: SimpleCommand) -> bool:
